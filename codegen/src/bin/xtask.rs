@@ -1,0 +1,95 @@
+//! `cargo xtask`: the project's tasks.
+//!
+//! - `cargo xtask codegen` regenerates the generated crates from `api-spec/`;
+//! - `cargo xtask codegen --check` writes nothing and exits 1 if any generated file is
+//!   stale, missing or orphaned.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec DIR]
+
+  codegen           regenerate the generated crates from api-spec/
+    --check         write nothing; exit 1 naming every stale, missing or orphaned file
+    --spec DIR      read the spec from DIR instead of api-spec/";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") => codegen(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_owned)
+}
+
+fn codegen(args: &[String]) -> ExitCode {
+    let root = repo_root();
+    let mut check = false;
+    let mut spec = root.join("api-spec");
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--spec" => match args.next() {
+                Some(dir) => spec = PathBuf::from(dir),
+                None => {
+                    eprintln!("--spec needs a folder\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
+            other => {
+                eprintln!("unknown argument `{other}`\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let services = match acs_codegen::load_model(&spec, &root) {
+        Ok(services) => services,
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!("codegen: {} error(s) in the spec; nothing written", errors.0.len());
+            return ExitCode::from(1);
+        }
+    };
+    let files: Vec<_> = services.iter().flat_map(|s| acs_codegen::emit::emit(s, &acs_codegen::format::rustfmt)).collect();
+    let dirs: Vec<String> = services.iter().map(|s| s.crate_dir.clone()).collect();
+    let drift = match acs_codegen::files::drift(&root, &files, &dirs) {
+        Ok(drift) => drift,
+        Err(e) => {
+            eprintln!("codegen: cannot read the generated files: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if check {
+        if drift.is_clean() {
+            println!("codegen --check: {} generated files are up to date", files.len());
+            return ExitCode::SUCCESS;
+        }
+        for line in drift.report() {
+            eprintln!("{line}");
+        }
+        eprintln!("codegen --check: generated files differ from the spec; run `cargo xtask codegen`");
+        return ExitCode::from(1);
+    }
+    if let Err(e) = acs_codegen::files::apply(&root, &files, &drift) {
+        eprintln!("codegen: {e}");
+        return ExitCode::from(1);
+    }
+    let changed = drift.stale.len() + drift.missing.len();
+    println!(
+        "codegen: {} files generated ({changed} written, {} orphans removed)",
+        files.len(),
+        drift.orphaned.len()
+    );
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,324 @@
+//! Structures and enums → declarative Rust items with attributes the derives understand.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Literal as Lit, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs;
+use crate::model::{
+    Binding, BodyKind, Constraint, ConstraintKind, Enum, Literal, Member, Method, Operation,
+    RuleKind, Structure, Type,
+};
+
+/// Where each named shape lives: `crate::types::X`, or a path inside the operations.
+pub type ShapePaths = BTreeMap<String, TokenStream>;
+
+/// The Rust path of a named shape, as seen from module `here` (`None` = `crate::types`).
+pub fn shape_path(paths: &ShapePaths, name: &str) -> TokenStream {
+    let ident = format_ident!("{name}");
+    paths.get(name).cloned().unwrap_or_else(|| quote!(#ident))
+}
+
+/// The request structure of `op`, with its operation binding.
+pub fn request(op: &Operation, service_version: &str, paths: &ShapePaths) -> TokenStream {
+    let action = &op.name;
+    let method = method_name(op.method);
+    let path = &op.path;
+    let idempotent = op.idempotent;
+    let body = match op.body {
+        BodyKind::Json => "json",
+        BodyKind::None => "none",
+    };
+    let output = format_ident!("{}", op.output.name);
+    let binding = quote! {
+        #[operation(
+            action = #action,
+            version = #service_version,
+            method = #method,
+            path = #path,
+            idempotent = #idempotent,
+            body = #body,
+            output = #output
+        )]
+    };
+    let mut doc = docs::operation(op);
+    let rules = docs::structure(&op.input);
+    if let Some(i) = rules.find("\n\n# Rules") {
+        doc.push_str(&rules[i..]);
+    }
+    structure(&op.input, &doc, Some(binding), paths)
+}
+
+pub fn method_name(method: Method) -> &'static str {
+    match method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+        Method::Put => "PUT",
+        Method::Delete => "DELETE",
+        Method::Patch => "PATCH",
+    }
+}
+
+/// A structure. `operation` is the `#[operation(...)]` attribute of a request.
+pub fn structure(s: &Structure, doc: &str, operation: Option<TokenStream>, paths: &ShapePaths) -> TokenStream {
+    let name = format_ident!("{}", s.name);
+    let doc = docs::lines(doc);
+    let input = s.usage.is_input();
+    let mut derives = vec![quote!(Clone), quote!(Debug), quote!(Default), quote!(PartialEq), quote!(Serialize), quote!(Deserialize)];
+    if input {
+        derives.push(quote!(Validate));
+        derives.push(quote!(Builder));
+    }
+    if operation.is_some() {
+        derives.push(quote!(Operation));
+    }
+    let rules = if input { s.rules.iter().map(rule).collect() } else { Vec::new() };
+    let fields = s.members.iter().map(|m| field(m, input, paths));
+    quote! {
+        #(#[doc = #doc])*
+        #[derive(#(#derives),*)]
+        #[serde(default)]
+        #[non_exhaustive]
+        #operation
+        #(#rules)*
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
+
+/// An enum of documented values plus `Unknown(String)`.
+pub fn enumeration(e: &Enum) -> TokenStream {
+    let name = format_ident!("{}", e.name);
+    let doc = docs::lines(&e.documentation);
+    let variants = e.values.iter().map(|v| {
+        let variant = format_ident!("{}", v.variant);
+        let wire = &v.value;
+        let doc = docs::lines(v.documentation.as_deref().unwrap_or(&format!("`{wire}`")));
+        quote! {
+            #(#[doc = #doc])*
+            #[wire(#wire)]
+            #variant,
+        }
+    });
+    quote! {
+        #(#[doc = #doc])*
+        ///
+        /// Values the service adds later are kept in `Unknown`; requests that carry one fail
+        /// validation unless it is skipped.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, WireEnum)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not document.
+            Unknown(String),
+        }
+    }
+}
+
+fn field(m: &Member, input: bool, paths: &ShapePaths) -> TokenStream {
+    let ident: syn::Ident = syn::parse_str(&m.rust_name).unwrap_or_else(|_| format_ident!("{}", m.rust_name.trim_start_matches("r#")));
+    let doc = docs::member(m);
+    let inner = rust_type(&m.ty, m.sensitive, paths);
+    let bare = input && m.binding == Binding::Path && m.required;
+    let ty = if bare { inner } else { quote!(Option<#inner>) };
+    let mut serde_args = Vec::new();
+    if m.binding != Binding::Body {
+        serde_args.push(quote!(skip));
+    } else {
+        let bare_name = m.rust_name.trim_start_matches("r#");
+        if m.wire_name != bare_name {
+            let wire = &m.wire_name;
+            serde_args.push(quote!(rename = #wire));
+        }
+        if m.string_encoded {
+            serde_args.push(quote!(with = "acs_runtime::wire::string_encoded"));
+        }
+        serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+    }
+    let serde = quote!(#[serde(#(#serde_args),*)]);
+    let operation = input.then(|| {
+        let wire = &m.wire_name;
+        match m.binding {
+            Binding::Path => quote!(#[operation(path = #wire)]),
+            Binding::Query => quote!(#[operation(query = #wire)]),
+            Binding::Header => quote!(#[operation(header = #wire)]),
+            Binding::Body => quote!(),
+        }
+    });
+    let validate = if input { validate_attrs(m) } else { TokenStream::new() };
+    let builder = (input && m.ty == Type::Base64).then(|| quote!(#[builder(base64)]));
+    quote! {
+        #(#[doc = #doc])*
+        #serde
+        #operation
+        #validate
+        #builder
+        pub #ident: #ty,
+    }
+}
+
+pub fn rust_type(ty: &Type, sensitive: bool, paths: &ShapePaths) -> TokenStream {
+    let plain = match ty {
+        Type::String | Type::Base64 => quote!(String),
+        Type::Integer => quote!(i32),
+        Type::Long => quote!(i64),
+        Type::Float => quote!(f32),
+        Type::Double => quote!(f64),
+        Type::Boolean => quote!(bool),
+        Type::Json => quote!(serde_json::Value),
+        Type::List(item) => {
+            let item = rust_type(&item.ty, false, paths);
+            quote!(Vec<#item>)
+        }
+        Type::Map(item) => {
+            let item = rust_type(&item.ty, false, paths);
+            quote!(std::collections::BTreeMap<String, #item>)
+        }
+        Type::Structure(name) | Type::Enum(name) => shape_path(paths, name),
+    };
+    if sensitive { quote!(Sensitive<#plain>) } else { plain }
+}
+
+fn validate_attrs(m: &Member) -> TokenStream {
+    let mut args = Vec::new();
+    if m.required {
+        args.push(quote!(required));
+    }
+    if let Some(default) = &m.default {
+        let lit = match default {
+            serde_json::Value::String(s) => Some(quote!(#s)),
+            serde_json::Value::Bool(b) => Some(quote!(#b)),
+            serde_json::Value::Number(n) => n.as_i64().map(|i| {
+                let lit = Lit::i64_unsuffixed(i);
+                quote!(#lit)
+            }),
+            _ => None,
+        };
+        if let Some(lit) = lit {
+            args.push(quote!(default = #lit));
+        }
+    }
+    args.extend(m.constraints.iter().map(constraint));
+    if m.ty == Type::Base64 {
+        args.push(quote!(base64));
+    }
+    match &m.ty {
+        Type::Structure(_) | Type::Enum(_) => args.push(quote!(nested)),
+        Type::List(item) | Type::Map(item) => {
+            if matches!(item.ty, Type::Structure(_) | Type::Enum(_)) {
+                args.push(quote!(nested));
+            }
+            let mut each: Vec<TokenStream> = item.constraints.iter().map(constraint).collect();
+            if item.ty == Type::Base64 {
+                each.push(quote!(base64));
+            }
+            if !each.is_empty() && matches!(m.ty, Type::List(_)) {
+                args.push(quote!(each(#(#each),*)));
+            }
+        }
+        _ => {}
+    }
+    if args.is_empty() {
+        return TokenStream::new();
+    }
+    quote!(#[validate(#(#args),*)])
+}
+
+fn constraint(c: &Constraint) -> TokenStream {
+    match &c.kind {
+        ConstraintKind::Range { min, max } => {
+            let bounds = [("min", min), ("max", max)].into_iter().filter_map(|(k, v)| {
+                v.map(|v| {
+                    let k = format_ident!("{k}");
+                    let lit = number(v);
+                    quote!(#k = #lit)
+                })
+            });
+            quote!(range(#(#bounds),*))
+        }
+        ConstraintKind::Length { min, max } => counts("length", *min, *max),
+        ConstraintKind::Items { min, max } => counts("items", *min, *max),
+        ConstraintKind::Pattern { regex, description } => quote!(pattern(regex = #regex, describe = #description)),
+        ConstraintKind::AllowedValues(values) => {
+            let values = values.iter().map(literal);
+            quote!(one_of(#(#values),*))
+        }
+        ConstraintKind::CharacterClasses { min, special } => {
+            let min = Lit::u32_unsuffixed(*min);
+            quote!(character_classes(min = #min, special = #special))
+        }
+    }
+}
+
+fn counts(name: &str, min: Option<u64>, max: Option<u64>) -> TokenStream {
+    let name = format_ident!("{name}");
+    let bounds = [("min", min), ("max", max)].into_iter().filter_map(|(k, v)| {
+        v.map(|v| {
+            let k = format_ident!("{k}");
+            let lit = Lit::u64_unsuffixed(v);
+            quote!(#k = #lit)
+        })
+    });
+    quote!(#name(#(#bounds),*))
+}
+
+fn number(v: f64) -> Lit {
+    if v.fract() == 0.0 && v.abs() < 9e15 {
+        #[allow(clippy::cast_possible_truncation)]
+        Lit::i64_unsuffixed(v as i64)
+    } else {
+        Lit::f64_unsuffixed(v)
+    }
+}
+
+pub fn literal(l: &Literal) -> TokenStream {
+    match l {
+        Literal::Text(s) => quote!(#s),
+        Literal::Integer(i) => {
+            let lit = Lit::i64_unsuffixed(*i);
+            quote!(#lit)
+        }
+        Literal::Bool(b) => quote!(#b),
+    }
+}
+
+fn rule(r: &crate::model::Rule) -> TokenStream {
+    let idents = |names: &[String]| -> Vec<syn::Ident> {
+        names.iter().map(|n| syn::parse_str(n).unwrap_or_else(|_| format_ident!("{}", n.trim_start_matches("r#")))).collect()
+    };
+    let when = |conditions: &[crate::model::Condition]| {
+        let terms = conditions.iter().map(|c| {
+            let member = idents(std::slice::from_ref(&c.member));
+            let lit = literal(&c.equals);
+            quote!(#(#member)* = #lit)
+        });
+        quote!(when(#(#terms),*))
+    };
+    match &r.kind {
+        RuleKind::RequiredIf { members, when: conditions } => {
+            let members = idents(members);
+            let when = when(conditions);
+            quote!(#[validate(required_if(members(#(#members),*), #when))])
+        }
+        RuleKind::ExactlyOneOf(members) => {
+            let members = idents(members);
+            quote!(#[validate(exactly_one_of(#(#members),*))])
+        }
+        RuleKind::AtLeastOneOf(members) => {
+            let members = idents(members);
+            quote!(#[validate(at_least_one_of(#(#members),*))])
+        }
+        RuleKind::AtMostOneOf(members) => {
+            let members = idents(members);
+            quote!(#[validate(at_most_one_of(#(#members),*))])
+        }
+        RuleKind::AllowedValuesIf { member, values, when: conditions } => {
+            let member = idents(std::slice::from_ref(member));
+            let values = values.iter().map(literal);
+            let when = when(conditions);
+            quote!(#[validate(allowed_values_if(member = #(#member)*, one_of(#(#values),*), #when))])
+        }
+    }
+}

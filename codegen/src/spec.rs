@@ -1,0 +1,374 @@
+//! The raw spec: serde types that mirror the JSON files one to one.
+//!
+//! Nothing here is checked beyond JSON shape (`deny_unknown_fields` everywhere, so a typo is
+//! an error); [`crate::resolve`] turns these into the checked [`crate::model`].
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+use serde_json::Value;
+
+/// The spec format version this generator reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// `service.json`: the product, its version and what all its operations share.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceFile {
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    pub format_version: u32,
+    pub product: String,
+    pub version: String,
+    pub title: String,
+    pub documentation: String,
+    pub style: Style,
+    #[serde(rename = "crate")]
+    pub krate: CrateInfo,
+    pub endpoints: Endpoints,
+    #[serde(default)]
+    pub shapes: OrderedMap<ShapeDef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Style {
+    #[serde(rename = "ROA")]
+    Roa,
+    #[serde(rename = "RPC")]
+    Rpc,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrateInfo {
+    pub name: String,
+    pub description: String,
+    /// The generated crate's folder, relative to the repository root.
+    pub directory: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoints {
+    /// `cs.{region}.aliyuncs.com`
+    pub regional: String,
+    /// `cs-vpc.{region}.aliyuncs.com`
+    #[serde(default)]
+    pub vpc: Option<String>,
+    /// Regions whose endpoint does not follow the pattern.
+    #[serde(default)]
+    pub overrides: OrderedMap<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// `<Action>.json`: one operation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OperationFile {
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    pub format_version: u32,
+    pub name: String,
+    pub documentation: String,
+    #[serde(default)]
+    pub source: Option<String>,
+    pub http: Http,
+    pub idempotent: bool,
+    #[serde(default)]
+    pub deprecated: Option<Deprecation>,
+    pub input: StructureDef,
+    pub output: StructureDef,
+    #[serde(default)]
+    pub errors: Vec<ErrorDef>,
+    #[serde(default)]
+    pub shapes: OrderedMap<ShapeDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Http {
+    pub method: Method,
+    pub path: String,
+    #[serde(default)]
+    pub body: Option<BodyKind>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Method {
+    #[serde(rename = "GET")]
+    Get,
+    #[serde(rename = "POST")]
+    Post,
+    #[serde(rename = "PUT")]
+    Put,
+    #[serde(rename = "DELETE")]
+    Delete,
+    #[serde(rename = "PATCH")]
+    Patch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyKind {
+    Json,
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deprecation {
+    pub message: String,
+    #[serde(default)]
+    pub replacement: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDef {
+    pub code: String,
+    #[serde(default)]
+    pub status: Option<u16>,
+    pub documentation: String,
+}
+
+/// A named shape: a structure or an enum.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShapeDef {
+    #[serde(rename = "type")]
+    pub kind: ShapeKind,
+    pub documentation: String,
+    #[serde(default)]
+    pub members: Option<OrderedMap<MemberDef>>,
+    #[serde(default)]
+    pub rules: Option<Vec<RuleDef>>,
+    #[serde(default)]
+    pub values: Option<Vec<EnumValueDef>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShapeKind {
+    Structure,
+    Enum,
+}
+
+/// The members and rules of a structure (also the inline `input` and `output`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StructureDef {
+    #[serde(default)]
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub members: OrderedMap<MemberDef>,
+    #[serde(default)]
+    pub rules: Vec<RuleDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValueDef {
+    pub value: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub documentation: Option<String>,
+}
+
+/// A member of a structure.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberDef {
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub items: Option<Box<ItemDef>>,
+    #[serde(default)]
+    pub values: Option<Box<ItemDef>>,
+    #[serde(default)]
+    pub wire_name: Option<String>,
+    #[serde(default)]
+    pub binding: Option<Binding>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub default: Option<Value>,
+    pub documentation: String,
+    #[serde(default)]
+    pub example: Option<Value>,
+    #[serde(default)]
+    pub sensitive: bool,
+    #[serde(default)]
+    pub deprecated: Option<Deprecation>,
+    #[serde(default)]
+    pub wire_encoding: Option<WireEncoding>,
+    #[serde(default)]
+    pub constraints: Option<ConstraintsDef>,
+}
+
+/// The item type of a list or the value type of a map.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemDef {
+    #[serde(rename = "type")]
+    pub ty: String,
+    #[serde(default)]
+    pub items: Option<Box<ItemDef>>,
+    #[serde(default)]
+    pub values: Option<Box<ItemDef>>,
+    #[serde(default)]
+    pub constraints: Option<ConstraintsDef>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Binding {
+    Path,
+    Query,
+    Header,
+    Body,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WireEncoding {
+    /// A number or boolean sent as a JSON string.
+    String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConstraintsDef {
+    #[serde(default)]
+    pub range: Option<RangeDef>,
+    #[serde(default)]
+    pub length: Option<CountDef>,
+    #[serde(default)]
+    pub items: Option<CountDef>,
+    #[serde(default)]
+    pub pattern: Option<PatternDef>,
+    #[serde(default)]
+    pub allowed_values: Option<AllowedDef>,
+    #[serde(default)]
+    pub character_classes: Option<CharacterClassesDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RangeDef {
+    #[serde(default)]
+    pub min: Option<f64>,
+    #[serde(default)]
+    pub max: Option<f64>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CountDef {
+    #[serde(default)]
+    pub min: Option<u64>,
+    #[serde(default)]
+    pub max: Option<u64>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternDef {
+    pub regex: String,
+    pub description: String,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllowedDef {
+    pub values: Vec<Value>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CharacterClassesDef {
+    pub min: u32,
+    pub special: String,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// A cross-field rule, tagged by `kind`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    pub kind: RuleKind,
+    #[serde(default)]
+    pub members: Option<Vec<String>>,
+    #[serde(default)]
+    pub member: Option<String>,
+    #[serde(default)]
+    pub values: Option<Vec<Value>>,
+    #[serde(default)]
+    pub when: Option<Vec<ConditionDef>>,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    RequiredIf,
+    ExactlyOneOf,
+    AtLeastOneOf,
+    AtMostOneOf,
+    AllowedValuesIf,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionDef {
+    pub member: String,
+    pub equals: Value,
+}
+
+/// A JSON object read in file order, rejecting duplicate keys (which plain maps would
+/// silently collapse).
+#[derive(Debug)]
+pub struct OrderedMap<T>(pub Vec<(String, T)>);
+
+impl<T> Default for OrderedMap<T> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OrderedMap<T> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OrderedVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for OrderedVisitor<T> {
+            type Value = OrderedMap<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries: Vec<(String, T)> = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if entries.iter().any(|(k, _)| *k == key) {
+                        return Err(de::Error::custom(format!("duplicate key `{key}`")));
+                    }
+                    let value = map.next_value()?;
+                    entries.push((key, value));
+                }
+                Ok(OrderedMap(entries))
+            }
+        }
+        deserializer.deserialize_map(OrderedVisitor(PhantomData))
+    }
+}

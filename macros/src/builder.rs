@@ -1,0 +1,178 @@
+//! `#[derive(Builder)]`: `{Type}Builder` with a setter per field and a `build` that reports
+//! every violation at once.
+//!
+//! The builder carries a handle `H` (`()` for a plain builder). A client gives its fluent
+//! calls a handle of its own, so one set of setters serves both `X::builder()...build()` and
+//! `client.x()...send()`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{DeriveInput, Ident, LitStr, Type};
+
+use crate::attr::{Errors, doc_lines, for_each_nested, unknown};
+use crate::ty::{option_inner, vec_item};
+
+struct Field {
+    ident: Ident,
+    docs: Vec<LitStr>,
+    ty: Type,
+    base64: bool,
+}
+
+pub fn expand(input: TokenStream) -> TokenStream {
+    match syn::parse2(input).and_then(|input| parse(&input)) {
+        Ok((ident, fields)) => emit(&ident, &fields),
+        Err(error) => error.to_compile_error(),
+    }
+}
+
+fn parse(input: &DeriveInput) -> syn::Result<(Ident, Vec<Field>)> {
+    let syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(named), .. }) = &input.data else {
+        return Err(syn::Error::new(input.ident.span(), "`Builder` can only be derived for structs with named fields"));
+    };
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new(input.ident.span(), "`Builder` does not support generic structs"));
+    }
+    let mut errors = Errors::default();
+    let mut fields = Vec::new();
+    for field in &named.named {
+        let Some(ident) = field.ident.clone() else { continue };
+        let mut base64 = false;
+        let parsed = for_each_nested(&field.attrs, "builder", |meta| {
+            if meta.path.is_ident("base64") {
+                base64 = true;
+                Ok(())
+            } else {
+                Err(unknown(&meta, "builder key", "base64"))
+            }
+        });
+        if let Err(e) = parsed {
+            errors.push(e);
+        }
+        fields.push(Field { ident, docs: doc_lines(&field.attrs), ty: field.ty.clone(), base64 });
+    }
+    errors.finish((input.ident.clone(), fields))
+}
+
+fn emit(ident: &Ident, fields: &[Field]) -> TokenStream {
+    let builder = format_ident!("{ident}Builder");
+    let builder_doc = format!(
+        "A builder for [`{ident}`]: set members, then [`build`]({builder}::build), which reports every violation at once."
+    );
+    let setters = fields.iter().map(setter);
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(Clone, Debug, Default)]
+        #[must_use]
+        pub struct #builder<H = ()> {
+            inner: #ident,
+            handle: H,
+        }
+
+        #[automatically_derived]
+        impl #ident {
+            /// Starts a builder with every member unset.
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        #[automatically_derived]
+        impl<H> #builder<H> {
+            #(#setters)*
+
+            /// The request as built so far.
+            pub fn as_request(&self) -> &#ident {
+                &self.inner
+            }
+
+            /// Splits the builder into the request and its handle.
+            pub fn into_parts(self) -> (#ident, H) {
+                (self.inner, self.handle)
+            }
+
+            /// A builder of `request` that carries `handle`.
+            pub fn from_parts(request: #ident, handle: H) -> Self {
+                Self { inner: request, handle }
+            }
+        }
+
+        #[automatically_derived]
+        impl #builder {
+            /// Checks every documented rule and returns the request, or every violation.
+            pub fn build(self) -> ::core::result::Result<#ident, ::acs_runtime::ValidationErrors> {
+                ::acs_runtime::validate::Validate::validate(&self.inner)?;
+                ::core::result::Result::Ok(self.inner)
+            }
+
+            /// Returns the request without checking the documented rules, for when the
+            /// service has relaxed a rule that the spec still records.
+            pub fn build_unvalidated(self) -> #ident {
+                self.inner
+            }
+        }
+
+        #[automatically_derived]
+        impl ::core::convert::From<#builder> for #ident {
+            /// The request without checks; the enclosing request checks it when it is built
+            /// or sent.
+            fn from(builder: #builder) -> Self {
+                builder.inner
+            }
+        }
+    }
+}
+
+fn setter(field: &Field) -> TokenStream {
+    let Field { ident, docs, ty, base64 } = field;
+    let name = ident.to_string();
+    let name = name.trim_start_matches("r#");
+    let set_ident = format_ident!("set_{name}");
+    let Some(inner) = option_inner(ty) else {
+        return quote! {
+            #(#[doc = #docs])*
+            pub fn #ident(mut self, value: impl ::core::convert::Into<#ty>) -> Self {
+                self.inner.#ident = value.into();
+                self
+            }
+        };
+    };
+    let main = if let Some(item) = vec_item(ty) {
+        quote! {
+            #(#[doc = #docs])*
+            pub fn #ident(mut self, items: impl ::core::iter::IntoIterator<Item = impl ::core::convert::Into<#item>>) -> Self {
+                self.inner.#ident = ::core::option::Option::Some(items.into_iter().map(::core::convert::Into::into).collect());
+                self
+            }
+        }
+    } else {
+        quote! {
+            #(#[doc = #docs])*
+            pub fn #ident(mut self, value: impl ::core::convert::Into<#inner>) -> Self {
+                self.inner.#ident = ::core::option::Option::Some(value.into());
+                self
+            }
+        }
+    };
+    let set_doc = format!("Sets or clears [`{name}`](Self::{name}).");
+    let from_bytes = base64.then(|| {
+        let from_bytes_ident = format_ident!("{name}_from_bytes");
+        let doc = format!("Sets [`{name}`](Self::{name}) to the standard base64 encoding of `raw` (for example a script's bytes).");
+        quote! {
+            #[doc = #doc]
+            pub fn #from_bytes_ident(mut self, raw: impl ::core::convert::AsRef<[u8]>) -> Self {
+                self.inner.#ident = ::core::option::Option::Some(::acs_runtime::encoding::base64_encode(raw.as_ref()).into());
+                self
+            }
+        }
+    });
+    quote! {
+        #main
+        #[doc = #set_doc]
+        pub fn #set_ident(mut self, value: ::core::option::Option<#inner>) -> Self {
+            self.inner.#ident = value;
+            self
+        }
+        #from_bytes
+    }
+}

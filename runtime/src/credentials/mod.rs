@@ -1,0 +1,272 @@
+//! Credentials and the providers that find them.
+//!
+//! * [`Credentials`]: an access key, optionally with an STS security token. A `Credentials`
+//!   value is itself a (static) provider.
+//! * [`ProvideCredentials`]: the pluggable, asynchronous provider trait.
+//! * [`EnvironmentProvider`], [`CliProfileProvider`], [`IniProfileProvider`]: the sources the
+//!   official SDK's default chain reads without network I/O.
+//! * [`DefaultCredentialsChain`]: those providers in the SDK's order, extensible.
+//!
+//! Every provider reads the process environment through an [`Env`] snapshot, so tests (and
+//! embedders) can supply their own. Secrets and tokens are held in [`Sensitive`]; no `Debug`
+//! output and no error message contains them.
+
+mod chain;
+mod env;
+mod ini;
+mod profile;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use crate::Sensitive;
+
+pub use chain::DefaultCredentialsChain;
+pub use env::{
+    ACCESS_KEY_ID_VAR, ACCESS_KEY_SECRET_VAR, Env, EnvironmentProvider, SECURITY_TOKEN_VAR,
+};
+pub use profile::{
+    CLI_PROFILE_DISABLED_VAR, CREDENTIALS_FILE_VAR, CliProfileProvider, IniProfileProvider,
+    PROFILE_VAR,
+};
+
+/// The provider name of credentials built with [`Credentials::new`] (the SDK's name for an
+/// access key given in its `Config`).
+pub const STATIC_AK_PROVIDER: &str = "static_ak";
+/// The provider name of static credentials with a security token.
+pub const STATIC_STS_PROVIDER: &str = "static_sts";
+
+/// An access key pair, optionally with an STS security token, and the name of the provider
+/// that produced it (sent as `x-acs-credentials-provider`).
+///
+/// `Debug` shows the access key id and provider name but never the secret or the token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credentials {
+    access_key_id: String,
+    access_key_secret: Sensitive<String>,
+    security_token: Option<Sensitive<String>>,
+    provider_name: String,
+    expiration: Option<SystemTime>,
+}
+
+impl Credentials {
+    /// A static access key; the provider name is `static_ak`.
+    pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
+        Self {
+            access_key_id: access_key_id.into(),
+            access_key_secret: Sensitive::new(access_key_secret.into()),
+            security_token: None,
+            provider_name: STATIC_AK_PROVIDER.to_owned(),
+            expiration: None,
+        }
+    }
+
+    /// Adds an STS security token. An empty token means none, as in the SDK. When the provider
+    /// name is still `static_ak` it becomes `static_sts`.
+    #[must_use]
+    pub fn with_security_token(mut self, security_token: impl Into<String>) -> Self {
+        let token = security_token.into();
+        if token.is_empty() {
+            self.security_token = None;
+            if self.provider_name == STATIC_STS_PROVIDER {
+                STATIC_AK_PROVIDER.clone_into(&mut self.provider_name);
+            }
+        } else {
+            self.security_token = Some(Sensitive::new(token));
+            if self.provider_name == STATIC_AK_PROVIDER {
+                STATIC_STS_PROVIDER.clone_into(&mut self.provider_name);
+            }
+        }
+        self
+    }
+
+    /// Sets the provider name sent as `x-acs-credentials-provider` (empty: the header is not
+    /// sent).
+    #[must_use]
+    pub fn with_provider_name(mut self, provider_name: impl Into<String>) -> Self {
+        self.provider_name = provider_name.into();
+        self
+    }
+
+    /// Sets when temporary credentials stop being valid.
+    #[must_use]
+    pub fn with_expiration(mut self, expiration: SystemTime) -> Self {
+        self.expiration = Some(expiration);
+        self
+    }
+
+    /// The access key id (not a secret).
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The access key secret. Handle with care: never log it.
+    pub fn access_key_secret(&self) -> &str {
+        self.access_key_secret.expose()
+    }
+
+    /// The STS security token, if any. Handle with care: never log it.
+    pub fn security_token(&self) -> Option<&str> {
+        self.security_token.as_ref().map(|t| t.expose().as_str())
+    }
+
+    /// The provider name, e.g. `static_ak`, `default/env`, `default/cli_profile/static_sts`.
+    pub fn provider_name(&self) -> &str {
+        &self.provider_name
+    }
+
+    /// When temporary credentials expire; `None` for long-lived access keys.
+    pub fn expiration(&self) -> Option<SystemTime> {
+        self.expiration
+    }
+}
+
+/// The future a [`ProvideCredentials`] implementation returns.
+pub type ProvideFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>;
+
+/// A source of credentials.
+///
+/// Asynchronous because some sources (STS, the ECS metadata service) need network I/O.
+/// A provider that finds nothing to use returns [`CredentialsError::NotConfigured`], which a
+/// chain skips; any other error is a real failure that stops the chain.
+///
+/// ```
+/// use acs_runtime::credentials::{Credentials, CredentialsError, ProvideCredentials, ProvideFuture};
+///
+/// #[derive(Debug)]
+/// struct Vault;
+///
+/// impl ProvideCredentials for Vault {
+///     fn provide_credentials(&self) -> ProvideFuture<'_> {
+///         Box::pin(async {
+///             // … fetch from somewhere …
+///             Ok(Credentials::new("id", "secret").with_provider_name("vault"))
+///         })
+///     }
+/// }
+/// ```
+pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// Looks up credentials.
+    fn provide_credentials(&self) -> ProvideFuture<'_>;
+}
+
+impl ProvideCredentials for Credentials {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        Box::pin(std::future::ready(Ok(self.clone())))
+    }
+}
+
+impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Box<T> {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        (**self).provide_credentials()
+    }
+}
+
+impl<T: ProvideCredentials + ?Sized> ProvideCredentials for Arc<T> {
+    fn provide_credentials(&self) -> ProvideFuture<'_> {
+        (**self).provide_credentials()
+    }
+}
+
+/// Why no credentials could be provided. Messages never contain a secret or a token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// The source holds no credentials (e.g. the variables are unset, the file does not
+    /// exist, the profile is not in it). Not a failure: a chain moves on to its next provider.
+    #[error("{provider}: no credentials configured; looked at {}", list(.looked_at))]
+    NotConfigured {
+        /// The provider's name, e.g. `env`.
+        provider: String,
+        /// What was looked at and what was found there, one entry each: environment
+        /// variables, file paths, profile names.
+        looked_at: Vec<String>,
+    },
+    /// No provider of a chain had credentials.
+    #[error("no Alibaba Cloud credentials found; looked at {}", list(.looked_at))]
+    NoCredentials {
+        /// Everything every provider looked at, in chain order.
+        looked_at: Vec<String>,
+    },
+    /// Environment variables are set but unusable (e.g. an access key id without a secret).
+    #[error("{0}")]
+    InvalidEnvironment(String),
+    /// A credentials file exists but cannot be read.
+    #[error("cannot read credentials file {}: {source}", .path.display())]
+    ReadFile {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A credentials file exists but is not valid JSON / INI.
+    #[error("malformed credentials file {}: {message}", .path.display())]
+    MalformedFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong and where (line, column); never the file's content.
+        message: String,
+    },
+    /// The selected profile exists but is incomplete or invalid.
+    #[error("profile `{profile}` in {}: {message}", .path.display())]
+    InvalidProfile {
+        /// The file.
+        path: PathBuf,
+        /// The profile (CLI) or section (INI) name.
+        profile: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The selected profile uses a kind of credentials this crate cannot use yet.
+    #[error(
+        "profile `{profile}` in {} has {field} `{value}`, which is not supported (supported: {supported})",
+        .path.display()
+    )]
+    UnsupportedProfile {
+        /// The file.
+        path: PathBuf,
+        /// The profile (CLI) or section (INI) name.
+        profile: String,
+        /// `mode` (CLI `config.json`) or `type` (`credentials.ini`).
+        field: &'static str,
+        /// The unsupported value.
+        value: String,
+        /// The supported values.
+        supported: &'static str,
+    },
+    /// Any other failure of a provider (for custom providers and future network providers).
+    #[error("{provider}: {message}")]
+    Provider {
+        /// The provider's name.
+        provider: String,
+        /// What went wrong, without secrets.
+        message: String,
+        /// The underlying error, if any.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+}
+
+impl CredentialsError {
+    /// Whether this is the "nothing configured here" outcome that chains skip.
+    pub fn is_not_configured(&self) -> bool {
+        matches!(self, Self::NotConfigured { .. })
+    }
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "nothing (no providers)".to_owned()
+    } else {
+        items.join("; ")
+    }
+}

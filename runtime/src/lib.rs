@@ -1,0 +1,19 @@
+//! Runtime support for generated Alibaba Cloud API clients.
+//!
+//! Generated crates hold declarative request and response types; everything that is written
+//! once and tested once lives here: validation results, secret redaction, wire encodings,
+//! request signing, credentials, endpoints, transport, retries and errors.
+
+pub mod credentials;
+pub mod encoding;
+pub mod endpoint;
+pub mod operation;
+mod sensitive;
+pub mod signing;
+
+pub use sensitive::{REDACTED, Sensitive};
+pub mod validate;
+pub mod wire;
+
+pub use operation::Operation;
+pub use validate::{Validate, ValidationErrors, ValidationMode, Violation};

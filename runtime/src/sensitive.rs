@@ -1,0 +1,77 @@
+//! A wrapper that keeps secrets out of `Debug` and `Display`.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What `Debug` prints in place of a secret.
+pub const REDACTED: &str = "******";
+
+/// A value that must never be printed: passwords, user data, access key secrets, tokens.
+///
+/// It serializes transparently (the service must receive the real value) but its `Debug`
+/// prints [`REDACTED`]. Read the value with [`Sensitive::expose`], which makes every place
+/// that handles the secret easy to find.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Sensitive<T>(T);
+
+impl<T> Sensitive<T> {
+    /// Wraps a secret.
+    pub const fn new(value: T) -> Self {
+        Self(value)
+    }
+
+    /// The secret itself.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+
+    /// Unwraps the secret.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> fmt::Debug for Sensitive<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
+impl<T> From<T> for Sensitive<T> {
+    fn from(value: T) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Sensitive<String> {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+impl<T: Serialize> Serialize for Sensitive<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sensitive<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        T::deserialize(deserializer).map(Self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_is_redacted_and_serde_is_transparent() {
+        let secret = Sensitive::from("Hello@1234");
+        assert_eq!(format!("{secret:?}"), REDACTED);
+        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"Hello@1234\"");
+        let back: Sensitive<String> = serde_json::from_str("\"x\"").unwrap();
+        assert_eq!(back.expose(), "x");
+    }
+}

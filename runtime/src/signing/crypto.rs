@@ -1,0 +1,129 @@
+//! Hashing, HMAC, hex and constant-time comparison.
+
+use hmac::digest::Key;
+use hmac::{EagerHash, Hmac, KeyInit, Mac};
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+
+/// HMAC (RFC 2104) with any key length.
+///
+/// The key block is derived here exactly as RFC 2104 prescribes (keys longer than the hash's
+/// block size are hashed first, shorter ones are zero-padded), so the infallible
+/// [`KeyInit::new`] can be used and there is no error path to handle.
+fn hmac<D>(key: &[u8], message: &[u8]) -> Vec<u8>
+where
+    D: EagerHash + Digest,
+    Hmac<D>: KeyInit + Mac,
+{
+    let mut block = Key::<Hmac<D>>::default();
+    if key.len() > block.len() {
+        let hashed = D::digest(key);
+        block.iter_mut().zip(hashed.iter()).for_each(|(b, k)| *b = *k);
+    } else {
+        block.iter_mut().zip(key.iter()).for_each(|(b, k)| *b = *k);
+    }
+    let mut mac = <Hmac<D> as KeyInit>::new(&block);
+    mac.update(message);
+    mac.finalize().into_bytes().to_vec()
+}
+
+pub(crate) fn hmac_sha1(key: &[u8], message: &[u8]) -> Vec<u8> {
+    hmac::<Sha1>(key, message)
+}
+
+pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+    hmac::<Sha256>(key, message)
+}
+
+/// Lower-case hex SHA-256 of `data`.
+pub(crate) fn sha256_hex(data: &[u8]) -> String {
+    hex(&Sha256::digest(data))
+}
+
+/// Lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    out
+}
+
+/// Compares two byte strings in time that depends only on their lengths, not on where they
+/// differ. Lengths are not secret (signatures have a fixed length).
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    std::hint::black_box(diff) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc_test_vectors() {
+        // RFC 2202 test case 2 (HMAC-SHA1) and RFC 4231 test case 2 (HMAC-SHA256).
+        assert_eq!(
+            hex(&hmac_sha1(b"Jefe", b"what do ya want for nothing?")),
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79"
+        );
+        assert_eq!(
+            hex(&hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        // RFC 2202 test case 6 / RFC 4231 test case 6: an 80- and 131-byte key (longer than
+        // the block), which must be hashed first.
+        assert_eq!(
+            hex(&hmac_sha1(
+                &[0xaa; 80],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
+            "aa4ae5e15272d00e95705637ce8a3b55ed402112"
+        );
+        assert_eq!(
+            hex(&hmac_sha256(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+        // A key of exactly the block size, and the empty key.
+        assert_eq!(
+            hex(&hmac_sha256(&[0x0b; 64], b"x")),
+            hex(&{
+                let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&[0x0b; 64]).unwrap();
+                mac.update(b"x");
+                mac.finalize().into_bytes()
+            })
+        );
+        assert_eq!(
+            hex(&hmac_sha1(b"", b"")),
+            "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d"
+        );
+    }
+
+    #[test]
+    fn sha256_of_empty_and_braces() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"{}"),
+            "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+        );
+    }
+
+    #[test]
+    fn constant_time_eq_works() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"ab"));
+        assert!(constant_time_eq(b"", b""));
+    }
+}
