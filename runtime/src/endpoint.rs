@@ -35,7 +35,10 @@ use std::fmt;
 /// table; the SDK's 30 regions resolve by the regional pattern here (e.g.
 /// `cs.cn-wuhan.aliyuncs.com`). Use an explicit endpoint where that is wrong.
 pub const CS_2015_12_15_ENDPOINTS: &[(&str, &str)] = &[
-    ("cn-shenzhen-finance-1", "cs.cn-shenzhen-finance-1.aliyuncs.com"),
+    (
+        "cn-shenzhen-finance-1",
+        "cs.cn-shenzhen-finance-1.aliyuncs.com",
+    ),
     ("cn-qingdao", "cs.cn-qingdao.aliyuncs.com"),
     ("cn-beijing", "cs.cn-beijing.aliyuncs.com"),
     ("cn-zhangjiakou", "cs.cn-zhangjiakou.aliyuncs.com"),
@@ -58,8 +61,14 @@ pub const CS_2015_12_15_ENDPOINTS: &[(&str, &str)] = &[
     ("eu-central-1", "cs.eu-central-1.aliyuncs.com"),
     ("ap-south-1", "cs.ap-south-1.aliyuncs.com"),
     ("me-east-1", "cs.me-east-1.aliyuncs.com"),
-    ("cn-hangzhou-finance", "cs-vpc.cn-hangzhou-finance.aliyuncs.com"),
-    ("cn-shanghai-finance-1", "cs.cn-shanghai-finance-1.aliyuncs.com"),
+    (
+        "cn-hangzhou-finance",
+        "cs-vpc.cn-hangzhou-finance.aliyuncs.com",
+    ),
+    (
+        "cn-shanghai-finance-1",
+        "cs.cn-shanghai-finance-1.aliyuncs.com",
+    ),
     ("cn-beijing-finance-1", "cs.aliyuncs.com"),
 ];
 
@@ -347,7 +356,10 @@ mod tests {
             ("cn-wuhan", "cs.cn-wuhan.aliyuncs.com"),
             ("xx-new-9", "cs.xx-new-9.aliyuncs.com"),
             // The table's two exceptions.
-            ("cn-hangzhou-finance", "cs-vpc.cn-hangzhou-finance.aliyuncs.com"),
+            (
+                "cn-hangzhou-finance",
+                "cs-vpc.cn-hangzhou-finance.aliyuncs.com",
+            ),
             ("cn-beijing-finance-1", "cs.aliyuncs.com"),
         ];
         for (region_id, host) in cases {
@@ -367,7 +379,10 @@ mod tests {
         assert_eq!(
             irregular,
             [
-                &("cn-hangzhou-finance", "cs-vpc.cn-hangzhou-finance.aliyuncs.com"),
+                &(
+                    "cn-hangzhou-finance",
+                    "cs-vpc.cn-hangzhou-finance.aliyuncs.com"
+                ),
                 &("cn-beijing-finance-1", "cs.aliyuncs.com"),
             ]
         );
@@ -400,7 +415,10 @@ mod tests {
         let resolve = |config| Endpoint::resolve(&rules, &config).unwrap().host;
         assert_eq!(resolve(config), "ecs.eu-1.example.com");
         assert_eq!(
-            resolve(EndpointConfig { vpc: true, ..config }),
+            resolve(EndpointConfig {
+                vpc: true,
+                ..config
+            }),
             "ecs-internal.eu-1.example.com"
         );
         assert_eq!(resolve(region("special")), "ecs.example.com");
@@ -414,7 +432,11 @@ mod tests {
             ("127.0.0.1:8080", Scheme::Https, "127.0.0.1:8080"),
             ("http://127.0.0.1:8080", Scheme::Http, "127.0.0.1:8080"),
             ("HTTP://localhost:1/", Scheme::Http, "localhost:1"),
-            ("https://cs.cn-hangzhou.aliyuncs.com", Scheme::Https, "cs.cn-hangzhou.aliyuncs.com"),
+            (
+                "https://cs.cn-hangzhou.aliyuncs.com",
+                Scheme::Https,
+                "cs.cn-hangzhou.aliyuncs.com",
+            ),
             ("http://[::1]:65535", Scheme::Http, "[::1]:65535"),
             ("[fe80::1]", Scheme::Https, "[fe80::1]"),
         ];
@@ -488,7 +510,13 @@ mod tests {
             Err(EndpointError::MissingRegion)
         );
         assert_eq!(resolve(region("")), Err(EndpointError::MissingRegion));
-        for bad in ["CN-Hangzhou", "cn_hangzhou", "cn-hangzhou.evil.com", "cn hz", "cn/x"] {
+        for bad in [
+            "CN-Hangzhou",
+            "cn_hangzhou",
+            "cn-hangzhou.evil.com",
+            "cn hz",
+            "cn/x",
+        ] {
             assert_eq!(
                 resolve(region(bad)),
                 Err(EndpointError::InvalidRegion(bad.to_owned())),
@@ -502,6 +530,9 @@ mod tests {
             endpoint_override: Some("127.0.0.1:1"),
             ..region("Bad")
         };
-        assert!(matches!(resolve(config), Err(EndpointError::InvalidRegion(_))));
+        assert!(matches!(
+            resolve(config),
+            Err(EndpointError::InvalidRegion(_))
+        ));
     }
 }

@@ -102,7 +102,7 @@ fn constraint(c: &Constraint) -> String {
         ConstraintKind::Pattern { description, .. } => format!("must be {description}"),
         ConstraintKind::AllowedValues(values) => format!("one of {}", literals(values)),
         ConstraintKind::CharacterClasses { min, special } => format!(
-            "at least {min} of: upper-case letters, lower-case letters, digits, special characters `{special}`"
+            "at least {min} of: upper-case letters, lower-case letters, digits, special characters {}", code(special)
         ),
     };
     match &c.source {
@@ -129,6 +129,11 @@ fn rule(r: &Rule) -> String {
         Some(source) => format!("{text} (source: {source})"),
         None => text,
     }
+}
+
+/// Inline code that may itself contain backticks.
+fn code(text: &str) -> String {
+    if text.contains('`') { format!("`` {text} ``") } else { format!("`{text}`") }
 }
 
 fn literals(values: &[Literal]) -> String {

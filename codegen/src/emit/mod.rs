@@ -27,7 +27,6 @@ pub fn emit(service: &Service, format: &dyn Fn(&str) -> String) -> Vec<Generated
     let paths = shape_paths(service);
     let dir = &service.crate_dir;
     let mut files = vec![
-        GeneratedFile { path: format!("{dir}/Cargo.toml"), contents: cargo_toml(service) },
         rust_file(format!("{dir}/src/lib.rs"), &service.source_dir, lib_rs(service), format),
         rust_file(format!("{dir}/src/types.rs"), &format!("{}/service.json", service.source_dir), types_rs(service, &paths), format),
         rust_file(format!("{dir}/src/operations/mod.rs"), &service.source_dir, operations_mod(service), format),
@@ -101,6 +100,13 @@ fn imports(items: &[TokenStream]) -> TokenStream {
 }
 
 fn operation_rs(service: &Service, op: &Operation, paths: &ShapePaths) -> TokenStream {
+    // Shapes of this module are named bare.
+    let mut paths = paths.clone();
+    for shape in &op.shapes {
+        let ident = format_ident!("{}", shape_name(shape));
+        paths.insert(shape_name(shape).to_owned(), quote!(#ident));
+    }
+    let paths = &paths;
     let mut items = vec![
         shapes::request(op, &service.version, paths),
         shapes::structure(&op.output, &docs::structure(&op.output), None, paths),
@@ -116,6 +122,12 @@ fn operation_rs(service: &Service, op: &Operation, paths: &ShapePaths) -> TokenS
 }
 
 fn types_rs(service: &Service, paths: &ShapePaths) -> TokenStream {
+    let mut paths = paths.clone();
+    for shape in &service.shapes {
+        let ident = format_ident!("{}", shape_name(shape));
+        paths.insert(shape_name(shape).to_owned(), quote!(#ident));
+    }
+    let paths = &paths;
     let items = shape_items(&service.shapes, paths);
     let imports = imports(&items);
     quote! {
@@ -191,29 +203,6 @@ fn lib_rs(service: &Service) -> TokenStream {
         /// The action names of every operation in this crate.
         pub const OPERATIONS: &[&str] = &[#(#names),*];
     }
-}
-
-fn cargo_toml(service: &Service) -> String {
-    format!(
-        "# {GENERATED_MARKER} from {source}. Do not edit.\n\
-         [package]\n\
-         name = \"{name}\"\n\
-         description = \"{description}\"\n\
-         version.workspace = true\n\
-         edition.workspace = true\n\
-         rust-version.workspace = true\n\
-         license.workspace = true\n\
-         publish.workspace = true\n\
-         \n\
-         [dependencies]\n\
-         acs-runtime.workspace = true\n\
-         acs-macros.workspace = true\n\
-         serde.workspace = true\n\
-         serde_json.workspace = true\n",
-        source = service.source_dir,
-        name = service.crate_name,
-        description = service.crate_description.replace('\\', "\\\\").replace('"', "\\\""),
-    )
 }
 
 /// The first sentence of a documentation text, for one-line summaries.

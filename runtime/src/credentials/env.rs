@@ -76,7 +76,8 @@ impl Env {
 
     /// Whether `name` is set to `true`, case-insensitively (the SDK lower-cases such flags).
     pub fn is_true(&self, name: &str) -> bool {
-        self.get(name).is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        self.get(name)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
 
     /// The home directory as the SDK finds it: `$HOME`, else `$HOMEPATH` (empty values are
@@ -130,7 +131,10 @@ impl EnvironmentProvider {
         let token = self.env.non_empty(SECURITY_TOKEN_VAR);
         match (id, secret) {
             (Some(id), Some(secret)) => {
-                tracing::debug!(provider = Self::NAME, "found credentials in the environment");
+                tracing::debug!(
+                    provider = Self::NAME,
+                    "found credentials in the environment"
+                );
                 let credentials = Credentials::new(id, secret);
                 let credentials = match token {
                     Some(token) => credentials.with_security_token(token),
@@ -149,7 +153,11 @@ impl EnvironmentProvider {
                 let state = |name: &str, value: Option<&str>| {
                     format!(
                         "{name} is {}",
-                        if value.is_some() { "set" } else { "unset or empty" }
+                        if value.is_some() {
+                            "set"
+                        } else {
+                            "unset or empty"
+                        }
                     )
                 };
                 Err(CredentialsError::InvalidEnvironment(format!(

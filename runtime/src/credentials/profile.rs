@@ -345,14 +345,13 @@ impl IniProfileProvider {
             ));
         };
         let field = |key: &str| -> Result<&str, CredentialsError> {
-            section
-                .get(key)
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| CredentialsError::InvalidProfile {
+            section.get(key).filter(|v| !v.is_empty()).ok_or_else(|| {
+                CredentialsError::InvalidProfile {
                     path: path.clone(),
                     profile: name.to_owned(),
                     message: format!("`{key}` is missing or empty"),
-                })
+                }
+            })
         };
         let credentials = match field("type")? {
             "access_key" => Credentials::new(field("access_key_id")?, field("access_key_secret")?)

@@ -18,7 +18,10 @@ where
     let mut block = Key::<Hmac<D>>::default();
     if key.len() > block.len() {
         let hashed = D::digest(key);
-        block.iter_mut().zip(hashed.iter()).for_each(|(b, k)| *b = *k);
+        block
+            .iter_mut()
+            .zip(hashed.iter())
+            .for_each(|(b, k)| *b = *k);
     } else {
         block.iter_mut().zip(key.iter()).for_each(|(b, k)| *b = *k);
     }

@@ -29,7 +29,9 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 
 use crate::credentials::Credentials;
 
-pub use encoding::{acs3_canonical_query, percent_encode_path_segment, roa_v1_canonicalized_resource};
+pub use encoding::{
+    acs3_canonical_query, percent_encode_path_segment, roa_v1_canonicalized_resource,
+};
 pub use time::{format_acs_date, format_http_date, parse_acs_date, parse_http_date};
 pub use verify::{VerifiedRequest, VerifyError, verify};
 
@@ -342,7 +344,10 @@ pub fn roa_v1_string_to_sign(request: &HttpRequest) -> String {
         out.push_str(value);
         out.push('\n');
     }
-    out.push_str(&roa_v1_canonicalized_resource(&request.path, &request.query));
+    out.push_str(&roa_v1_canonicalized_resource(
+        &request.path,
+        &request.query,
+    ));
     out
 }
 
@@ -459,7 +464,9 @@ pub fn acs3_authorization<S: AsRef<str>>(
         .map(AsRef::as_ref)
         .collect::<Vec<_>>()
         .join(";");
-    format!("{ACS3_HMAC_SHA256} Credential={access_key_id},SignedHeaders={signed},Signature={signature}")
+    format!(
+        "{ACS3_HMAC_SHA256} Credential={access_key_id},SignedHeaders={signed},Signature={signature}"
+    )
 }
 
 /// A fresh `x-acs-signature-nonce`: 32 lower-case hex digits from the operating system's

@@ -101,6 +101,9 @@ pub enum VerifyError {
 /// present) and every `x-acs-*` header to be signed. When `x-acs-accesskey-id` is present it
 /// must name the signing key. Nonce reuse and clock skew are left to the caller (see
 /// [`VerifiedRequest::nonce`] and [`VerifiedRequest::time`]).
+///
+/// Note that ROA signature v1, as the SDK uses it (without `content-md5`), does not cover the
+/// body: a ROA v1 request whose body was altered still verifies. ACS3 covers it.
 pub fn verify(
     request: &HttpRequest,
     lookup_secret: impl Fn(&str) -> Option<String>,
@@ -108,11 +111,12 @@ pub fn verify(
     let authorization = request
         .header("authorization")
         .ok_or(VerifyError::MissingAuthorization)?;
-    let (scheme_name, rest) = authorization
-        .split_once(' ')
-        .ok_or(VerifyError::MalformedAuthorization(
-            "expected `<scheme> <credentials>`",
-        ))?;
+    let (scheme_name, rest) =
+        authorization
+            .split_once(' ')
+            .ok_or(VerifyError::MalformedAuthorization(
+                "expected `<scheme> <credentials>`",
+            ))?;
     match scheme_name {
         "acs" => verify_roa_v1(request, rest, lookup_secret),
         ACS3_HMAC_SHA256 => verify_acs3(request, rest, lookup_secret),
@@ -183,7 +187,10 @@ fn verify_roa_v1(
         ("x-acs-signature-method", "HMAC-SHA1"),
         ("x-acs-signature-version", "1.0"),
     ] {
-        if request.header(header).is_some_and(|value| value != expected) {
+        if request
+            .header(header)
+            .is_some_and(|value| value != expected)
+        {
             return Err(VerifyError::UnexpectedHeaderValue { header, expected });
         }
     }
@@ -221,12 +228,12 @@ struct Acs3Authorization<'a> {
 fn parse_acs3_authorization(value: &str) -> Result<Acs3Authorization<'_>, VerifyError> {
     let (mut credential, mut signed, mut signature) = (None, None, None);
     for part in value.split(',') {
-        let (key, field) = part
-            .trim()
-            .split_once('=')
-            .ok_or(VerifyError::MalformedAuthorization(
-                "expected `Credential=…,SignedHeaders=…,Signature=…`",
-            ))?;
+        let (key, field) =
+            part.trim()
+                .split_once('=')
+                .ok_or(VerifyError::MalformedAuthorization(
+                    "expected `Credential=…,SignedHeaders=…,Signature=…`",
+                ))?;
         let slot = match key {
             "Credential" => &mut credential,
             "SignedHeaders" => &mut signed,
