@@ -86,13 +86,12 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
         }
         Ok(())
     });
-    if let Err(e) = parsed {
-        errors.push(e);
-    }
-    let missing = |what: &str| syn::Error::new(input.ident.span(), format!("missing `#[operation({what} = ...)]`"));
+    parsed?;
     let (Some(action), Some(version), Some(method), Some(path), Some(output)) = (action, version, method, path, output) else {
-        errors.push(missing("action, version, method, path and output"));
-        return Err(errors.finish(()).err().unwrap_or_else(|| missing("…")));
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "`#[operation(...)]` needs `action`, `version`, `method`, `path` and `output`",
+        ));
     };
     let segments = match parse_template(&path) {
         Ok(s) => s,

@@ -1,0 +1,8 @@
+use acs_macros::Validate;
+
+#[derive(Validate)]
+pub enum Charge {
+    PrePaid,
+}
+
+fn main() {}
