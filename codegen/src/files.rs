@@ -24,7 +24,10 @@ pub struct Drift {
 
 impl Drift {
     pub fn is_clean(&self) -> bool {
-        self.stale.is_empty() && self.missing.is_empty() && self.orphaned.is_empty() && self.foreign.is_empty()
+        self.stale.is_empty()
+            && self.missing.is_empty()
+            && self.orphaned.is_empty()
+            && self.foreign.is_empty()
     }
 
     /// One line per differing file.
@@ -34,7 +37,10 @@ impl Drift {
             ("stale", &self.stale),
             ("missing", &self.missing),
             ("orphaned", &self.orphaned),
-            ("hand-written file in the way of a generated one", &self.foreign),
+            (
+                "hand-written file in the way of a generated one",
+                &self.foreign,
+            ),
         ] {
             lines.extend(files.iter().map(|f| format!("{what}: {f}")));
         }
@@ -57,7 +63,11 @@ pub fn drift(repo_root: &Path, files: &[GeneratedFile], dirs: &[String]) -> io::
     }
     for dir in dirs {
         for path in walk(&repo_root.join(dir))? {
-            let rel = path.strip_prefix(repo_root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let rel = path
+                .strip_prefix(repo_root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             if files.iter().any(|f| f.path == rel) {
                 continue;
             }
@@ -79,7 +89,10 @@ pub fn apply(repo_root: &Path, files: &[GeneratedFile], drift: &Drift) -> io::Re
             drift.foreign.join(", ")
         )));
     }
-    for file in files.iter().filter(|f| drift.stale.contains(&f.path) || drift.missing.contains(&f.path)) {
+    for file in files
+        .iter()
+        .filter(|f| drift.stale.contains(&f.path) || drift.missing.contains(&f.path))
+    {
         let path = repo_root.join(&file.path);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
@@ -94,7 +107,9 @@ pub fn apply(repo_root: &Path, files: &[GeneratedFile], drift: &Drift) -> io::Re
 
 /// Whether a file's first line carries the generator's marker.
 pub fn is_generated(text: &str) -> bool {
-    text.lines().next().is_some_and(|line| line.contains(GENERATED_MARKER))
+    text.lines()
+        .next()
+        .is_some_and(|line| line.contains(GENERATED_MARKER))
 }
 
 fn walk(dir: &Path) -> io::Result<Vec<PathBuf>> {

@@ -9,7 +9,9 @@ pub fn rustfmt(source: &str) -> String {
     match try_rustfmt(source) {
         Ok(formatted) => formatted,
         Err(e) => {
-            eprintln!("warning: rustfmt failed ({e}); the generated file keeps prettyplease's layout");
+            eprintln!(
+                "warning: rustfmt failed ({e}); the generated file keeps prettyplease's layout"
+            );
             source.to_owned()
         }
     }
@@ -23,13 +25,20 @@ fn try_rustfmt(source: &str) -> std::io::Result<String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()?;
-    let mut stdin = child.stdin.take().ok_or_else(|| std::io::Error::other("no stdin"))?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| std::io::Error::other("no stdin"))?;
     let input = source.to_owned();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let output = child.wait_with_output()?;
-    writer.join().map_err(|_| std::io::Error::other("writer thread panicked"))??;
+    writer
+        .join()
+        .map_err(|_| std::io::Error::other("writer thread panicked"))??;
     if !output.status.success() {
-        return Err(std::io::Error::other(String::from_utf8_lossy(&output.stderr).into_owned()));
+        return Err(std::io::Error::other(
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        ));
     }
     String::from_utf8(output.stdout).map_err(std::io::Error::other)
 }

@@ -34,7 +34,11 @@ pub fn load_model(spec_root: &Path, repo_root: &Path) -> Result<Vec<model::Servi
             Err(SpecErrors(mut more)) => errors.append(&mut more),
         }
     }
-    if errors.is_empty() { Ok(services) } else { Err(SpecErrors(errors)) }
+    if errors.is_empty() {
+        Ok(services)
+    } else {
+        Err(SpecErrors(errors))
+    }
 }
 
 /// Every generated file for the spec under `spec_root`, formatted with `format`.
@@ -44,7 +48,10 @@ pub fn generate_with(
     format: &dyn Fn(&str) -> String,
 ) -> Result<Vec<GeneratedFile>, SpecErrors> {
     let services = load_model(spec_root, repo_root)?;
-    Ok(services.iter().flat_map(|s| emit::emit(s, format)).collect())
+    Ok(services
+        .iter()
+        .flat_map(|s| emit::emit(s, format))
+        .collect())
 }
 
 /// Every generated file, formatted as `cargo fmt` would.

@@ -24,7 +24,13 @@ impl<T> Loaded<T> {
     /// A diagnostic at `pointer` in this file.
     pub fn error(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
         let (line, column) = self.locations.find(pointer);
-        Diagnostic { file: self.path.clone(), pointer: pointer.to_owned(), line, column, message: message.into() }
+        Diagnostic {
+            file: self.path.clone(),
+            pointer: pointer.to_owned(),
+            line,
+            column,
+            message: message.into(),
+        }
     }
 }
 
@@ -55,13 +61,19 @@ pub fn load_all(spec_root: &Path) -> Result<Vec<ServiceSources>, SpecErrors> {
             message: format!("no service found: expected a folder holding a `{SERVICE_FILE}`"),
         });
     }
-    if errors.is_empty() { Ok(services) } else { Err(SpecErrors(errors)) }
+    if errors.is_empty() {
+        Ok(services)
+    } else {
+        Err(SpecErrors(errors))
+    }
 }
 
 /// Loads one service folder.
 pub fn load_service(dir: &Path) -> Result<ServiceSources, SpecErrors> {
     let mut errors = Vec::new();
-    let service = load_file::<ServiceFile>(&dir.join(SERVICE_FILE)).map_err(|e| errors.push(e)).ok();
+    let service = load_file::<ServiceFile>(&dir.join(SERVICE_FILE))
+        .map_err(|e| errors.push(e))
+        .ok();
     let mut operations = Vec::new();
     let files = sorted_entries(dir).map_err(|e| SpecErrors(vec![io_error(dir, &e)]))?;
     for file in files {
@@ -75,7 +87,10 @@ pub fn load_service(dir: &Path) -> Result<ServiceSources, SpecErrors> {
         }
     }
     match service {
-        Some(service) if errors.is_empty() => Ok(ServiceSources { service, operations }),
+        Some(service) if errors.is_empty() => Ok(ServiceSources {
+            service,
+            operations,
+        }),
         _ => Err(SpecErrors(errors)),
     }
 }
@@ -93,12 +108,17 @@ pub fn parse_text<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Loaded
     // Trailing characters after the document are a syntax error too.
     let parsed = parsed.and_then(|value| match deserializer.end() {
         Ok(()) => Ok(value),
-        Err(e) => {
-            Err(serde_path_to_error::Error::new(serde_path_to_error::Track::new().path(), e))
-        }
+        Err(e) => Err(serde_path_to_error::Error::new(
+            serde_path_to_error::Track::new().path(),
+            e,
+        )),
     });
     match parsed {
-        Ok(value) => Ok(Loaded { path: path.to_owned(), value, locations: Locations::index(text) }),
+        Ok(value) => Ok(Loaded {
+            path: path.to_owned(),
+            value,
+            locations: Locations::index(text),
+        }),
         Err(error) => {
             let pointer = pointer_of(error.path());
             let inner = error.inner();
@@ -113,7 +133,13 @@ pub fn parse_text<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Loaded
                 }
                 _ => strip_position(&inner.to_string()),
             };
-            Err(Diagnostic { file: path.to_owned(), pointer, line, column, message })
+            Err(Diagnostic {
+                file: path.to_owned(),
+                pointer,
+                line,
+                column,
+                message,
+            })
         }
     }
 }
@@ -141,11 +167,19 @@ fn strip_position(message: &str) -> String {
 }
 
 fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut entries = fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<Result<Vec<_>, _>>()?;
+    let mut entries = fs::read_dir(dir)?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()?;
     entries.sort();
     Ok(entries)
 }
 
 fn io_error(path: &Path, error: &std::io::Error) -> Diagnostic {
-    Diagnostic { file: path.to_owned(), pointer: String::new(), line: 1, column: 1, message: format!("cannot read: {error}") }
+    Diagnostic {
+        file: path.to_owned(),
+        pointer: String::new(),
+        line: 1,
+        column: 1,
+        message: format!("cannot read: {error}"),
+    }
 }

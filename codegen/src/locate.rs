@@ -14,9 +14,17 @@ pub struct Locations {
 impl Locations {
     /// Indexes `text`; a malformed tail simply stops the scan.
     pub fn index(text: &str) -> Self {
-        let mut scanner = Scanner { chars: text.chars().collect(), pos: 0, line: 1, col: 1, out: HashMap::new() };
+        let mut scanner = Scanner {
+            chars: text.chars().collect(),
+            pos: 0,
+            line: 1,
+            col: 1,
+            out: HashMap::new(),
+        };
         scanner.value(String::new());
-        Self { by_pointer: scanner.out }
+        Self {
+            by_pointer: scanner.out,
+        }
     }
 
     /// Where the value at `pointer` starts; for a pointer that does not exist, the closest
@@ -129,7 +137,10 @@ impl Scanner {
                 self.string();
             }
             _ => {
-                while self.peek().is_some_and(|c| !matches!(c, ',' | '}' | ']') && !c.is_whitespace()) {
+                while self
+                    .peek()
+                    .is_some_and(|c| !matches!(c, ',' | '}' | ']') && !c.is_whitespace())
+                {
                     self.bump();
                 }
             }

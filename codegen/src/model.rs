@@ -163,7 +163,10 @@ pub enum Type {
 
 impl Type {
     pub fn is_numeric(&self) -> bool {
-        matches!(self, Self::Integer | Self::Long | Self::Float | Self::Double)
+        matches!(
+            self,
+            Self::Integer | Self::Long | Self::Float | Self::Double
+        )
     }
     pub fn is_integer(&self) -> bool {
         matches!(self, Self::Integer | Self::Long)
@@ -212,11 +215,18 @@ pub struct Rule {
 
 #[derive(Debug, Clone)]
 pub enum RuleKind {
-    RequiredIf { members: Vec<String>, when: Vec<Condition> },
+    RequiredIf {
+        members: Vec<String>,
+        when: Vec<Condition>,
+    },
     ExactlyOneOf(Vec<String>),
     AtLeastOneOf(Vec<String>),
     AtMostOneOf(Vec<String>),
-    AllowedValuesIf { member: String, values: Vec<Literal>, when: Vec<Condition> },
+    AllowedValuesIf {
+        member: String,
+        values: Vec<Literal>,
+        when: Vec<Condition>,
+    },
 }
 
 /// `member` equals `equals` (members are Rust field names).

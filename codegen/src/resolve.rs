@@ -40,7 +40,10 @@ impl File<'_> {
 
 impl<'a, T> From<&'a Loaded<T>> for File<'a> {
     fn from(loaded: &'a Loaded<T>) -> Self {
-        Self { path: &loaded.path, locations: &loaded.locations }
+        Self {
+            path: &loaded.path,
+            locations: &loaded.locations,
+        }
     }
 }
 
@@ -55,7 +58,11 @@ struct NamedShape<'a> {
 
 /// Resolves one service. `repo_root` makes paths in `@generated` headers relative.
 pub fn resolve(sources: &ServiceSources, repo_root: &Path) -> Result<model::Service, SpecErrors> {
-    let mut cx = Resolver { errors: Vec::new(), shapes: BTreeMap::new(), usage: BTreeMap::new() };
+    let mut cx = Resolver {
+        errors: Vec::new(),
+        shapes: BTreeMap::new(),
+        usage: BTreeMap::new(),
+    };
     let service_file = File::from(&sources.service);
     let service = &sources.service.value;
     cx.check_header(service_file, service.format_version);
@@ -63,13 +70,25 @@ pub fn resolve(sources: &ServiceSources, repo_root: &Path) -> Result<model::Serv
 
     // Every named shape, in one namespace.
     for (name, def) in &service.shapes.0 {
-        cx.declare(name, def, service_file, format!("/shapes/{}", escape(name)), None);
+        cx.declare(
+            name,
+            def,
+            service_file,
+            format!("/shapes/{}", escape(name)),
+            None,
+        );
     }
     for (index, op) in sources.operations.iter().enumerate() {
         let file = File::from(op);
         cx.check_header(file, op.value.format_version);
         for (name, def) in &op.value.shapes.0 {
-            cx.declare(name, def, file, format!("/shapes/{}", escape(name)), Some(index));
+            cx.declare(
+                name,
+                def,
+                file,
+                format!("/shapes/{}", escape(name)),
+                Some(index),
+            );
         }
     }
     let mut op_names = BTreeMap::new();
@@ -77,14 +96,27 @@ pub fn resolve(sources: &ServiceSources, repo_root: &Path) -> Result<model::Serv
         let file = File::from(op);
         let name = &op.value.name;
         if !is_camel_ident(name) {
-            cx.errors.push(file.error("/name", format!("operation name `{name}` must be UpperCamelCase letters and digits")));
+            cx.errors.push(file.error(
+                "/name",
+                format!("operation name `{name}` must be UpperCamelCase letters and digits"),
+            ));
         }
         if let Some(other) = op_names.insert(name.clone(), op.path.clone()) {
-            cx.errors.push(file.error("/name", format!("operation `{name}` is also defined in {}", other.display())));
+            cx.errors.push(file.error(
+                "/name",
+                format!("operation `{name}` is also defined in {}", other.display()),
+            ));
         }
-        let stem = op.path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let stem = op
+            .path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         if stem != name {
-            cx.errors.push(file.error("/name", format!("the file of operation `{name}` must be named `{name}.json`")));
+            cx.errors.push(file.error(
+                "/name",
+                format!("the file of operation `{name}` must be named `{name}.json`"),
+            ));
         }
         for suffix in ["Request", "Response"] {
             let generated = format!("{name}{suffix}");
@@ -107,7 +139,8 @@ pub fn resolve(sources: &ServiceSources, repo_root: &Path) -> Result<model::Serv
         }
     }
     if !cx.errors.is_empty() {
-        cx.errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        cx.errors
+            .sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         cx.errors.dedup();
         return Err(SpecErrors(cx.errors));
     }
@@ -141,40 +174,85 @@ struct Resolver<'a> {
 impl<'a> Resolver<'a> {
     fn check_header(&mut self, file: File<'_>, version: u32) {
         if version != FORMAT_VERSION {
-            self.errors.push(file.error("/format_version", format!("unsupported format_version {version}; this generator reads {FORMAT_VERSION}")));
+            self.errors.push(file.error(
+                "/format_version",
+                format!(
+                    "unsupported format_version {version}; this generator reads {FORMAT_VERSION}"
+                ),
+            ));
         }
     }
 
     fn check_service(&mut self, file: File<'_>, service: &spec::ServiceFile) {
         let version_ok = service.version.len() == 10
-            && service.version.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+            && service.version.char_indices().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
         if !version_ok {
-            self.errors.push(file.error("/version", "expected an API version like `2015-12-15`"));
+            self.errors
+                .push(file.error("/version", "expected an API version like `2015-12-15`"));
         }
-        if service.product.is_empty() || !service.product.chars().all(|c| c.is_ascii_alphanumeric()) {
-            self.errors.push(file.error("/product", "expected a product code of letters and digits, like `CS`"));
+        if service.product.is_empty() || !service.product.chars().all(|c| c.is_ascii_alphanumeric())
+        {
+            self.errors.push(file.error(
+                "/product",
+                "expected a product code of letters and digits, like `CS`",
+            ));
         }
         let name = &service.krate.name;
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_') {
-            self.errors.push(file.error("/crate/name", "expected a crate name of lower-case letters, digits, `-` and `_`"));
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        {
+            self.errors.push(file.error(
+                "/crate/name",
+                "expected a crate name of lower-case letters, digits, `-` and `_`",
+            ));
         }
         let dir = &service.krate.directory;
-        if dir.is_empty() || dir.starts_with('/') || dir.split('/').any(|part| part == ".." || part.is_empty()) {
-            self.errors.push(file.error("/crate/directory", "expected a relative folder inside the repository, like `generated`"));
+        if dir.is_empty()
+            || dir.starts_with('/')
+            || dir.split('/').any(|part| part == ".." || part.is_empty())
+        {
+            self.errors.push(file.error(
+                "/crate/directory",
+                "expected a relative folder inside the repository, like `generated`",
+            ));
         }
         if !service.endpoints.regional.contains("{region}") {
-            self.errors.push(file.error("/endpoints/regional", "the regional endpoint pattern must contain `{region}`"));
+            self.errors.push(file.error(
+                "/endpoints/regional",
+                "the regional endpoint pattern must contain `{region}`",
+            ));
         }
         if let Some(vpc) = &service.endpoints.vpc
             && !vpc.contains("{region}")
         {
-            self.errors.push(file.error("/endpoints/vpc", "the VPC endpoint pattern must contain `{region}`"));
+            self.errors.push(file.error(
+                "/endpoints/vpc",
+                "the VPC endpoint pattern must contain `{region}`",
+            ));
         }
     }
 
-    fn declare(&mut self, name: &str, def: &'a spec::ShapeDef, file: File<'a>, pointer: String, owner: Option<usize>) {
+    fn declare(
+        &mut self,
+        name: &str,
+        def: &'a spec::ShapeDef,
+        file: File<'a>,
+        pointer: String,
+        owner: Option<usize>,
+    ) {
         if !is_camel_ident(name) {
-            self.errors.push(file.error(&pointer, format!("shape name `{name}` must be UpperCamelCase letters and digits")));
+            self.errors.push(file.error(
+                &pointer,
+                format!("shape name `{name}` must be UpperCamelCase letters and digits"),
+            ));
             return;
         }
         if name.ends_with("Builder") {
@@ -182,20 +260,36 @@ impl<'a> Resolver<'a> {
         }
         if let Some(existing) = self.shapes.get(name) {
             let other = existing.file.path.display().to_string();
-            self.errors.push(file.error(&pointer, format!("shape `{name}` is already declared in {other}")));
+            self.errors.push(file.error(
+                &pointer,
+                format!("shape `{name}` is already declared in {other}"),
+            ));
             return;
         }
-        self.shapes.insert(name.to_owned(), NamedShape { def, file, pointer, owner });
+        self.shapes.insert(
+            name.to_owned(),
+            NamedShape {
+                def,
+                file,
+                pointer,
+                owner,
+            },
+        );
     }
 
     /// Marks the named shapes reachable from `members` with `usage` (`Both` once a shape is
     /// reached from an input and from an output).
     fn mark_usage(&mut self, members: &spec::OrderedMap<spec::MemberDef>, usage: Usage) {
-        let mut pending: Vec<String> =
-            members.0.iter().flat_map(|(_, m)| referenced(&m.ty, m.items.as_deref(), m.values.as_deref())).collect();
+        let mut pending: Vec<String> = members
+            .0
+            .iter()
+            .flat_map(|(_, m)| referenced(&m.ty, m.items.as_deref(), m.values.as_deref()))
+            .collect();
         let mut seen = BTreeSet::new();
         while let Some(name) = pending.pop() {
-            let Some(shape) = self.shapes.get(&name) else { continue };
+            let Some(shape) = self.shapes.get(&name) else {
+                continue;
+            };
             if !seen.insert(name.clone()) {
                 continue;
             }
@@ -212,16 +306,25 @@ impl<'a> Resolver<'a> {
     }
 
     fn resolve_shapes(&mut self, owner: Option<usize>) -> Vec<Shape> {
-        let names: Vec<String> = self.shapes.iter().filter(|(_, s)| s.owner == owner).map(|(n, _)| n.clone()).collect();
+        let names: Vec<String> = self
+            .shapes
+            .iter()
+            .filter(|(_, s)| s.owner == owner)
+            .map(|(n, _)| n.clone())
+            .collect();
         let mut out = Vec::new();
         for name in names {
-            let Some(shape) = self.shapes.get(&name) else { continue };
+            let Some(shape) = self.shapes.get(&name) else {
+                continue;
+            };
             let (def, file, pointer) = (shape.def, shape.file, shape.pointer.clone());
             let usage = self.usage.get(&name).copied().unwrap_or(Usage::Both);
             match def.kind {
                 spec::ShapeKind::Enum => {
                     if def.members.is_some() || def.rules.is_some() {
-                        self.errors.push(file.error(&pointer, "an enum has `values`, not `members` or `rules`"));
+                        self.errors.push(
+                            file.error(&pointer, "an enum has `values`, not `members` or `rules`"),
+                        );
                     }
                     if let Some(e) = self.resolve_enum(&name, def, file, &pointer) {
                         out.push(Shape::Enum(e));
@@ -229,12 +332,24 @@ impl<'a> Resolver<'a> {
                 }
                 spec::ShapeKind::Structure => {
                     if def.values.is_some() {
-                        self.errors.push(file.error(&format!("{pointer}/values"), "a structure has `members`, not `values`"));
+                        self.errors.push(file.error(
+                            &format!("{pointer}/values"),
+                            "a structure has `members`, not `values`",
+                        ));
                     }
                     let empty = spec::OrderedMap::default();
                     let members = def.members.as_ref().unwrap_or(&empty);
                     let rules = def.rules.as_deref().unwrap_or_default();
-                    let s = self.resolve_structure(&name, &def.documentation, members, rules, usage, file, &pointer, None);
+                    let s = self.resolve_structure(
+                        &name,
+                        &def.documentation,
+                        members,
+                        rules,
+                        usage,
+                        file,
+                        &pointer,
+                        None,
+                    );
                     out.push(Shape::Structure(s));
                 }
             }
@@ -242,13 +357,23 @@ impl<'a> Resolver<'a> {
         out
     }
 
-    fn resolve_enum(&mut self, name: &str, def: &spec::ShapeDef, file: File<'_>, pointer: &str) -> Option<model::Enum> {
+    fn resolve_enum(
+        &mut self,
+        name: &str,
+        def: &spec::ShapeDef,
+        file: File<'_>,
+        pointer: &str,
+    ) -> Option<model::Enum> {
         let Some(values) = &def.values else {
-            self.errors.push(file.error(pointer, "an enum needs `values`"));
+            self.errors
+                .push(file.error(pointer, "an enum needs `values`"));
             return None;
         };
         if values.is_empty() {
-            self.errors.push(file.error(&format!("{pointer}/values"), "an enum needs at least one value"));
+            self.errors.push(file.error(
+                &format!("{pointer}/values"),
+                "an enum needs at least one value",
+            ));
         }
         let mut seen_values = BTreeSet::new();
         let mut seen_variants = BTreeSet::new();
@@ -260,17 +385,36 @@ impl<'a> Resolver<'a> {
                 self.errors.push(file.error(&at, format!("value {:?} gives the variant name `{variant}`, which is not usable; set `name`", v.value)));
             }
             if !seen_values.insert(v.value.clone()) {
-                self.errors.push(file.error(&at, format!("duplicate enum value {:?}", v.value)));
+                self.errors
+                    .push(file.error(&at, format!("duplicate enum value {:?}", v.value)));
             }
             if !seen_variants.insert(variant.clone()) {
-                self.errors.push(file.error(&at, format!("two values give the variant name `{variant}`; set `name` on one of them")));
+                self.errors.push(file.error(
+                    &at,
+                    format!(
+                        "two values give the variant name `{variant}`; set `name` on one of them"
+                    ),
+                ));
             }
-            out.push(model::EnumValue { value: v.value.clone(), variant, documentation: v.documentation.clone() });
+            out.push(model::EnumValue {
+                value: v.value.clone(),
+                variant,
+                documentation: v.documentation.clone(),
+            });
         }
-        Some(model::Enum { name: name.to_owned(), documentation: def.documentation.clone(), values: out })
+        Some(model::Enum {
+            name: name.to_owned(),
+            documentation: def.documentation.clone(),
+            values: out,
+        })
     }
 
-    fn resolve_operation(&mut self, loaded: &Loaded<spec::OperationFile>, index: usize, repo_root: &Path) -> Option<model::Operation> {
+    fn resolve_operation(
+        &mut self,
+        loaded: &Loaded<spec::OperationFile>,
+        index: usize,
+        repo_root: &Path,
+    ) -> Option<model::Operation> {
         let file = File::from(loaded);
         let op = &loaded.value;
         let body = op.http.body.unwrap_or(match op.http.method {
@@ -286,14 +430,44 @@ impl<'a> Resolver<'a> {
         };
         let input_name = format!("{}Request", op.name);
         let output_name = format!("{}Response", op.name);
-        let input_doc = op.input.documentation.clone().unwrap_or_else(|| format!("The request of [`{}`](crate::operations).", op.name));
-        let output_doc = op.output.documentation.clone().unwrap_or_else(|| format!("The response of `{}`.", op.name));
-        let input = self.resolve_structure(&input_name, &input_doc, &op.input.members, &op.input.rules, Usage::Input, file, "/input", Some(body));
-        let output = self.resolve_structure(&output_name, &output_doc, &op.output.members, &op.output.rules, Usage::Output, file, "/output", None);
+        let input_doc = op
+            .input
+            .documentation
+            .clone()
+            .unwrap_or_else(|| format!("The request of [`{}`](crate::operations).", op.name));
+        let output_doc = op
+            .output
+            .documentation
+            .clone()
+            .unwrap_or_else(|| format!("The response of `{}`.", op.name));
+        let input = self.resolve_structure(
+            &input_name,
+            &input_doc,
+            &op.input.members,
+            &op.input.rules,
+            Usage::Input,
+            file,
+            "/input",
+            Some(body),
+        );
+        let output = self.resolve_structure(
+            &output_name,
+            &output_doc,
+            &op.output.members,
+            &op.output.rules,
+            Usage::Output,
+            file,
+            "/output",
+            None,
+        );
 
         // Path labels ↔ path-bound members.
         for label in &labels {
-            let bound: Vec<&Member> = input.members.iter().filter(|m| m.binding == Binding::Path && m.wire_name == *label).collect();
+            let bound: Vec<&Member> = input
+                .members
+                .iter()
+                .filter(|m| m.binding == Binding::Path && m.wire_name == *label)
+                .collect();
             if bound.len() != 1 {
                 self.errors.push(file.error("/http/path", format!(
                     "path label `{{{label}}}` needs exactly one input member with `\"binding\": \"path\"` and `\"wire_name\": \"{label}\"` (found {})",
@@ -304,26 +478,43 @@ impl<'a> Resolver<'a> {
         for m in input.members.iter().filter(|m| m.binding == Binding::Path) {
             let at = format!("/input/members/{}", escape(&m.name));
             if !labels.contains(&m.wire_name) {
-                self.errors.push(file.error(&at, format!("member is bound to the path, but `{}` is not a label of {:?}", m.wire_name, op.http.path)));
+                self.errors.push(file.error(
+                    &at,
+                    format!(
+                        "member is bound to the path, but `{}` is not a label of {:?}",
+                        m.wire_name, op.http.path
+                    ),
+                ));
             }
             if !m.required {
-                self.errors.push(file.error(&at, "a path label must be `\"required\": true`"));
+                self.errors
+                    .push(file.error(&at, "a path label must be `\"required\": true`"));
             }
         }
         if !op.output.rules.is_empty() {
-            self.errors.push(file.error("/output/rules", "rules apply to requests; responses are parsed leniently"));
+            self.errors.push(file.error(
+                "/output/rules",
+                "rules apply to requests; responses are parsed leniently",
+            ));
         }
         if let Some(replacement) = op.deprecated.as_ref().and_then(|d| d.replacement.as_ref())
             && !is_camel_ident(replacement)
         {
-            self.errors.push(file.error("/deprecated/replacement", "expected an operation name"));
+            self.errors
+                .push(file.error("/deprecated/replacement", "expected an operation name"));
         }
         for (i, e) in op.errors.iter().enumerate() {
             if e.code.is_empty() {
-                self.errors.push(file.error(&format!("/errors/{i}/code"), "an error code must not be empty"));
+                self.errors.push(file.error(
+                    &format!("/errors/{i}/code"),
+                    "an error code must not be empty",
+                ));
             }
             if e.status.is_some_and(|s| !(400..=599).contains(&s)) {
-                self.errors.push(file.error(&format!("/errors/{i}/status"), "an error status must be 400 to 599"));
+                self.errors.push(file.error(
+                    &format!("/errors/{i}/status"),
+                    "an error status must be 400 to 599",
+                ));
             }
         }
         let shapes = self.resolve_shapes(Some(index));
@@ -335,10 +526,21 @@ impl<'a> Resolver<'a> {
             path: op.http.path.clone(),
             body,
             idempotent: op.idempotent,
-            deprecated: op.deprecated.as_ref().map(|d| model::Deprecation { message: d.message.clone(), replacement: d.replacement.clone() }),
+            deprecated: op.deprecated.as_ref().map(|d| model::Deprecation {
+                message: d.message.clone(),
+                replacement: d.replacement.clone(),
+            }),
             input,
             output,
-            errors: op.errors.iter().map(|e| model::ErrorCode { code: e.code.clone(), status: e.status, documentation: e.documentation.clone() }).collect(),
+            errors: op
+                .errors
+                .iter()
+                .map(|e| model::ErrorCode {
+                    code: e.code.clone(),
+                    status: e.status,
+                    documentation: e.documentation.clone(),
+                })
+                .collect(),
             shapes,
             source_file: PathBuf::from(relative(&loaded.path, repo_root)),
         })
@@ -361,14 +563,28 @@ impl<'a> Resolver<'a> {
         let mut wire_names = BTreeMap::new();
         for (key, def) in &members.0 {
             let at = format!("{pointer}/members/{}", escape(key));
-            let Some(member) = self.resolve_member(key, def, usage, file, &at, body) else { continue };
+            let Some(member) = self.resolve_member(key, def, usage, file, &at, body) else {
+                continue;
+            };
             if let Some(other) = rust_names.insert(member.rust_name.clone(), key.clone()) {
-                self.errors.push(file.error(&at, format!("members `{other}` and `{key}` both become the Rust field `{}`", member.rust_name)));
+                self.errors.push(file.error(
+                    &at,
+                    format!(
+                        "members `{other}` and `{key}` both become the Rust field `{}`",
+                        member.rust_name
+                    ),
+                ));
             }
             if member.binding == Binding::Body
                 && let Some(other) = wire_names.insert(member.wire_name.clone(), key.clone())
             {
-                self.errors.push(file.error(&at, format!("members `{other}` and `{key}` both use the wire name `{}`", member.wire_name)));
+                self.errors.push(file.error(
+                    &at,
+                    format!(
+                        "members `{other}` and `{key}` both use the wire name `{}`",
+                        member.wire_name
+                    ),
+                ));
             }
             out.push(member);
         }
@@ -379,15 +595,43 @@ impl<'a> Resolver<'a> {
                 resolved_rules.push(rule);
             }
         }
-        Structure { name: name.to_owned(), documentation: documentation.to_owned(), members: out, rules: resolved_rules, usage }
+        Structure {
+            name: name.to_owned(),
+            documentation: documentation.to_owned(),
+            members: out,
+            rules: resolved_rules,
+            usage,
+        }
     }
 
-    fn resolve_member(&mut self, key: &str, def: &spec::MemberDef, usage: Usage, file: File<'_>, at: &str, body: Option<spec::BodyKind>) -> Option<Member> {
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') || key.starts_with(|c: char| c.is_ascii_digit()) {
-            self.errors.push(file.error(at, format!("member name `{key}` must be letters, digits and `_`, not starting with a digit")));
+    fn resolve_member(
+        &mut self,
+        key: &str,
+        def: &spec::MemberDef,
+        usage: Usage,
+        file: File<'_>,
+        at: &str,
+        body: Option<spec::BodyKind>,
+    ) -> Option<Member> {
+        if key.is_empty()
+            || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            || key.starts_with(|c: char| c.is_ascii_digit())
+        {
+            self.errors.push(file.error(
+                at,
+                format!(
+                    "member name `{key}` must be letters, digits and `_`, not starting with a digit"
+                ),
+            ));
             return None;
         }
-        let ty = self.resolve_type(&def.ty, def.items.as_deref(), def.values.as_deref(), file, at)?;
+        let ty = self.resolve_type(
+            &def.ty,
+            def.items.as_deref(),
+            def.values.as_deref(),
+            file,
+            at,
+        )?;
         let binding = match def.binding.unwrap_or(spec::Binding::Body) {
             spec::Binding::Path => Binding::Path,
             spec::Binding::Query => Binding::Query,
@@ -395,29 +639,55 @@ impl<'a> Resolver<'a> {
             spec::Binding::Body => Binding::Body,
         };
         if body.is_none() && binding != Binding::Body {
-            self.errors.push(file.error(&format!("{at}/binding"), "only request members bind to the path, query or headers"));
+            self.errors.push(file.error(
+                &format!("{at}/binding"),
+                "only request members bind to the path, query or headers",
+            ));
         }
         if body == Some(spec::BodyKind::None) && binding == Binding::Body {
             self.errors.push(file.error(at, "the operation has no body (`http.body` is `none`): bind this member to the path, query or a header"));
         }
         if binding == Binding::Path && !matches!(ty, Type::String | Type::Integer | Type::Long) {
-            self.errors.push(file.error(at, "a path label must be a string, integer or long"));
+            self.errors
+                .push(file.error(at, "a path label must be a string, integer or long"));
         }
-        if def.wire_encoding.is_some() && !matches!(ty, Type::Integer | Type::Long | Type::Float | Type::Double | Type::Boolean) {
-            self.errors.push(file.error(&format!("{at}/wire_encoding"), "`wire_encoding: string` applies to numbers and booleans only"));
+        if def.wire_encoding.is_some()
+            && !matches!(
+                ty,
+                Type::Integer | Type::Long | Type::Float | Type::Double | Type::Boolean
+            )
+        {
+            self.errors.push(file.error(
+                &format!("{at}/wire_encoding"),
+                "`wire_encoding: string` applies to numbers and booleans only",
+            ));
         }
         if def.sensitive && !ty.is_text() {
-            self.errors.push(file.error(&format!("{at}/sensitive"), "only string and base64 members can be sensitive"));
+            self.errors.push(file.error(
+                &format!("{at}/sensitive"),
+                "only string and base64 members can be sensitive",
+            ));
         }
-        let constraints = self.resolve_constraints(def.constraints.as_ref(), &ty, file, &format!("{at}/constraints"));
+        let constraints = self.resolve_constraints(
+            def.constraints.as_ref(),
+            &ty,
+            file,
+            &format!("{at}/constraints"),
+        );
         if let Some(default) = &def.default
             && let Err(message) = self.literal(default, &ty)
         {
-            self.errors.push(file.error(&format!("{at}/default"), format!("the default does not fit the member: {message}")));
+            self.errors.push(file.error(
+                &format!("{at}/default"),
+                format!("the default does not fit the member: {message}"),
+            ));
         }
         let wire_name = def.wire_name.clone().unwrap_or_else(|| key.to_owned());
         if wire_name.is_empty() {
-            self.errors.push(file.error(&format!("{at}/wire_name"), "the wire name must not be empty"));
+            self.errors.push(file.error(
+                &format!("{at}/wire_name"),
+                "the wire name must not be empty",
+            ));
         }
         let mut rust_name = key.to_snake_case();
         if is_keyword(&rust_name) {
@@ -435,21 +705,48 @@ impl<'a> Resolver<'a> {
             documentation: def.documentation.clone(),
             example: def.example.clone(),
             sensitive: def.sensitive,
-            deprecated: def.deprecated.as_ref().map(|d| model::Deprecation { message: d.message.clone(), replacement: d.replacement.clone() }),
+            deprecated: def.deprecated.as_ref().map(|d| model::Deprecation {
+                message: d.message.clone(),
+                replacement: d.replacement.clone(),
+            }),
             string_encoded: def.wire_encoding.is_some(),
             constraints,
         })
     }
 
-    fn resolve_type(&mut self, name: &str, items: Option<&spec::ItemDef>, values: Option<&spec::ItemDef>, file: File<'_>, at: &str) -> Option<Type> {
+    fn resolve_type(
+        &mut self,
+        name: &str,
+        items: Option<&spec::ItemDef>,
+        values: Option<&spec::ItemDef>,
+        file: File<'_>,
+        at: &str,
+    ) -> Option<Type> {
         let item = |def: Option<&spec::ItemDef>, key: &str, this: &mut Self| -> Option<Box<Item>> {
             let item_at = format!("{at}/{key}");
             let Some(def) = def else {
-                this.errors.push(file.error(at, format!("a {name} needs `{key}`, the type of its {}", if key == "items" { "items" } else { "values" })));
+                this.errors.push(file.error(
+                    at,
+                    format!(
+                        "a {name} needs `{key}`, the type of its {}",
+                        if key == "items" { "items" } else { "values" }
+                    ),
+                ));
                 return None;
             };
-            let ty = this.resolve_type(&def.ty, def.items.as_deref(), def.values.as_deref(), file, &item_at)?;
-            let constraints = this.resolve_constraints(def.constraints.as_ref(), &ty, file, &format!("{item_at}/constraints"));
+            let ty = this.resolve_type(
+                &def.ty,
+                def.items.as_deref(),
+                def.values.as_deref(),
+                file,
+                &item_at,
+            )?;
+            let constraints = this.resolve_constraints(
+                def.constraints.as_ref(),
+                &ty,
+                file,
+                &format!("{item_at}/constraints"),
+            );
             Some(Box::new(Item { ty, constraints }))
         };
         let ty = match name {
@@ -464,7 +761,9 @@ impl<'a> Resolver<'a> {
             "list" => Type::List(item(items, "items", self)?),
             "map" => Type::Map(item(values, "values", self)?),
             other => match self.shapes.get(other) {
-                Some(shape) if shape.def.kind == spec::ShapeKind::Structure => Type::Structure(other.to_owned()),
+                Some(shape) if shape.def.kind == spec::ShapeKind::Structure => {
+                    Type::Structure(other.to_owned())
+                }
                 Some(_) => Type::Enum(other.to_owned()),
                 None => {
                     let known: Vec<&str> = self.shapes.keys().map(String::as_str).collect();
@@ -477,88 +776,163 @@ impl<'a> Resolver<'a> {
             },
         };
         if name != "list" && items.is_some() {
-            self.errors.push(file.error(&format!("{at}/items"), "`items` belongs to lists only"));
+            self.errors
+                .push(file.error(&format!("{at}/items"), "`items` belongs to lists only"));
         }
         if name != "map" && values.is_some() {
-            self.errors.push(file.error(&format!("{at}/values"), "`values` belongs to maps only"));
+            self.errors
+                .push(file.error(&format!("{at}/values"), "`values` belongs to maps only"));
         }
         Some(ty)
     }
 
-    fn resolve_constraints(&mut self, def: Option<&spec::ConstraintsDef>, ty: &Type, file: File<'_>, at: &str) -> Vec<Constraint> {
+    fn resolve_constraints(
+        &mut self,
+        def: Option<&spec::ConstraintsDef>,
+        ty: &Type,
+        file: File<'_>,
+        at: &str,
+    ) -> Vec<Constraint> {
         let Some(def) = def else { return Vec::new() };
         let mut out = Vec::new();
         let misfit = |this: &mut Self, key: &str, fits: &str| {
-            this.errors.push(file.error(&format!("{at}/{key}"), format!("`{key}` does not fit this member's type; it applies to {fits}")));
+            this.errors.push(file.error(
+                &format!("{at}/{key}"),
+                format!("`{key}` does not fit this member's type; it applies to {fits}"),
+            ));
         };
         if let Some(range) = &def.range {
             if !ty.is_numeric() {
                 misfit(self, "range", "integer, long, float and double members");
             } else if range.min.is_none() && range.max.is_none() {
-                self.errors.push(file.error(&format!("{at}/range"), "a range needs `min`, `max` or both"));
+                self.errors
+                    .push(file.error(&format!("{at}/range"), "a range needs `min`, `max` or both"));
             } else if let (Some(min), Some(max)) = (range.min, range.max)
                 && min > max
             {
-                self.errors.push(file.error(&format!("{at}/range"), format!("impossible range: min {min} is greater than max {max}")));
+                self.errors.push(file.error(
+                    &format!("{at}/range"),
+                    format!("impossible range: min {min} is greater than max {max}"),
+                ));
             } else {
-                out.push(Constraint { kind: ConstraintKind::Range { min: range.min, max: range.max }, source: range.source.clone() });
+                out.push(Constraint {
+                    kind: ConstraintKind::Range {
+                        min: range.min,
+                        max: range.max,
+                    },
+                    source: range.source.clone(),
+                });
             }
         }
-        for (key, count, fits) in [("length", &def.length, ty.is_text()), ("items", &def.items, matches!(ty, Type::List(_) | Type::Map(_)))] {
+        for (key, count, fits) in [
+            ("length", &def.length, ty.is_text()),
+            (
+                "items",
+                &def.items,
+                matches!(ty, Type::List(_) | Type::Map(_)),
+            ),
+        ] {
             let Some(count) = count else { continue };
             if !fits {
-                misfit(self, key, if key == "length" { "string and base64 members" } else { "list and map members" });
+                misfit(
+                    self,
+                    key,
+                    if key == "length" {
+                        "string and base64 members"
+                    } else {
+                        "list and map members"
+                    },
+                );
             } else if count.min.is_none() && count.max.is_none() {
-                self.errors.push(file.error(&format!("{at}/{key}"), format!("`{key}` needs `min`, `max` or both")));
+                self.errors.push(file.error(
+                    &format!("{at}/{key}"),
+                    format!("`{key}` needs `min`, `max` or both"),
+                ));
             } else if let (Some(min), Some(max)) = (count.min, count.max)
                 && min > max
             {
-                self.errors.push(file.error(&format!("{at}/{key}"), format!("impossible {key}: min {min} is greater than max {max}")));
+                self.errors.push(file.error(
+                    &format!("{at}/{key}"),
+                    format!("impossible {key}: min {min} is greater than max {max}"),
+                ));
             } else {
                 let kind = if key == "length" {
-                    ConstraintKind::Length { min: count.min, max: count.max }
+                    ConstraintKind::Length {
+                        min: count.min,
+                        max: count.max,
+                    }
                 } else {
-                    ConstraintKind::Items { min: count.min, max: count.max }
+                    ConstraintKind::Items {
+                        min: count.min,
+                        max: count.max,
+                    }
                 };
-                out.push(Constraint { kind, source: count.source.clone() });
+                out.push(Constraint {
+                    kind,
+                    source: count.source.clone(),
+                });
             }
         }
         if let Some(pattern) = &def.pattern {
             if !ty.is_text() {
                 misfit(self, "pattern", "string and base64 members");
             } else if let Err(e) = regex_lite::Regex::new(&pattern.regex) {
-                self.errors.push(file.error(&format!("{at}/pattern/regex"), format!("invalid regular expression: {e}")));
+                self.errors.push(file.error(
+                    &format!("{at}/pattern/regex"),
+                    format!("invalid regular expression: {e}"),
+                ));
             } else {
                 out.push(Constraint {
-                    kind: ConstraintKind::Pattern { regex: pattern.regex.clone(), description: pattern.description.clone() },
+                    kind: ConstraintKind::Pattern {
+                        regex: pattern.regex.clone(),
+                        description: pattern.description.clone(),
+                    },
                     source: pattern.source.clone(),
                 });
             }
         }
         if let Some(allowed) = &def.allowed_values {
             if !(ty.is_text() || ty.is_integer()) {
-                misfit(self, "allowed_values", "string and integer members (enums list their values themselves)");
+                misfit(
+                    self,
+                    "allowed_values",
+                    "string and integer members (enums list their values themselves)",
+                );
             } else if allowed.values.is_empty() {
-                self.errors.push(file.error(&format!("{at}/allowed_values/values"), "list at least one allowed value"));
+                self.errors.push(file.error(
+                    &format!("{at}/allowed_values/values"),
+                    "list at least one allowed value",
+                ));
             } else {
                 let mut values = Vec::new();
                 for (i, v) in allowed.values.iter().enumerate() {
                     match self.literal(v, ty) {
                         Ok(lit) => values.push(lit),
-                        Err(message) => self.errors.push(file.error(&format!("{at}/allowed_values/values/{i}"), message)),
+                        Err(message) => self
+                            .errors
+                            .push(file.error(&format!("{at}/allowed_values/values/{i}"), message)),
                     }
                 }
-                out.push(Constraint { kind: ConstraintKind::AllowedValues(values), source: allowed.source.clone() });
+                out.push(Constraint {
+                    kind: ConstraintKind::AllowedValues(values),
+                    source: allowed.source.clone(),
+                });
             }
         }
         if let Some(classes) = &def.character_classes {
             if !ty.is_text() {
                 misfit(self, "character_classes", "string members");
             } else if !(1..=4).contains(&classes.min) {
-                self.errors.push(file.error(&format!("{at}/character_classes/min"), "there are 4 character classes; `min` must be 1 to 4"));
+                self.errors.push(file.error(
+                    &format!("{at}/character_classes/min"),
+                    "there are 4 character classes; `min` must be 1 to 4",
+                ));
             } else {
                 out.push(Constraint {
-                    kind: ConstraintKind::CharacterClasses { min: classes.min, special: classes.special.clone() },
+                    kind: ConstraintKind::CharacterClasses {
+                        min: classes.min,
+                        special: classes.special.clone(),
+                    },
                     source: classes.source.clone(),
                 });
             }
@@ -575,20 +949,32 @@ impl<'a> Resolver<'a> {
                 if known.iter().any(|v| v == s) {
                     Ok(Literal::Text(s.clone()))
                 } else {
-                    Err(format!("{s:?} is not a value of enum `{name}` ({})", known.join(", ")))
+                    Err(format!(
+                        "{s:?} is not a value of enum `{name}` ({})",
+                        known.join(", ")
+                    ))
                 }
             }
             (Type::Integer | Type::Long, Value::Number(n)) => {
-                let v = n.as_i64().ok_or_else(|| format!("expected an integer, found {n}"))?;
+                let v = n
+                    .as_i64()
+                    .ok_or_else(|| format!("expected an integer, found {n}"))?;
                 if *ty == Type::Integer && i32::try_from(v).is_err() {
                     return Err(format!("{v} does not fit a 32-bit integer"));
                 }
                 Ok(Literal::Integer(v))
             }
             (Type::Boolean, Value::Bool(b)) => Ok(Literal::Bool(*b)),
-            (Type::Float | Type::Double, Value::Number(n)) if n.as_i64().is_some() => Ok(Literal::Integer(n.as_i64().unwrap_or_default())),
-            (Type::Float | Type::Double, Value::Number(_)) => Err("only whole numbers can be compared in rules".to_owned()),
-            (ty, value) => Err(format!("expected a literal of type {}, found {value}", type_name(ty))),
+            (Type::Float | Type::Double, Value::Number(n)) if n.as_i64().is_some() => {
+                Ok(Literal::Integer(n.as_i64().unwrap_or_default()))
+            }
+            (Type::Float | Type::Double, Value::Number(_)) => {
+                Err("only whole numbers can be compared in rules".to_owned())
+            }
+            (ty, value) => Err(format!(
+                "expected a literal of type {}, found {value}",
+                type_name(ty)
+            )),
         }
     }
 
@@ -600,7 +986,13 @@ impl<'a> Resolver<'a> {
             .unwrap_or_default()
     }
 
-    fn resolve_rule(&mut self, rule: &spec::RuleDef, members: &[Member], file: File<'_>, at: &str) -> Option<Rule> {
+    fn resolve_rule(
+        &mut self,
+        rule: &spec::RuleDef,
+        members: &[Member],
+        file: File<'_>,
+        at: &str,
+    ) -> Option<Rule> {
         let find = |name: &str| members.iter().find(|m| m.name == name);
         let mut ok = true;
         let mut member_names = |this: &mut Self, key: &str, names: &[String]| -> Vec<String> {
@@ -610,7 +1002,10 @@ impl<'a> Resolver<'a> {
                     Some(m) => out.push(m.rust_name.clone()),
                     None => {
                         ok = false;
-                        this.errors.push(file.error(&format!("{at}/{key}/{i}"), format!("no member named `{name}` in this structure")));
+                        this.errors.push(file.error(
+                            &format!("{at}/{key}/{i}"),
+                            format!("no member named `{name}` in this structure"),
+                        ));
                     }
                 }
             }
@@ -618,7 +1013,10 @@ impl<'a> Resolver<'a> {
         };
         let unexpected = |this: &mut Self, key: &str, present: bool| {
             if present {
-                this.errors.push(file.error(&format!("{at}/{key}"), format!("a `{:?}` rule has no `{key}`", rule.kind).to_lowercase()));
+                this.errors.push(file.error(
+                    &format!("{at}/{key}"),
+                    format!("a `{:?}` rule has no `{key}`", rule.kind).to_lowercase(),
+                ));
             }
         };
         let kind = match rule.kind {
@@ -627,27 +1025,44 @@ impl<'a> Resolver<'a> {
                 unexpected(self, "values", rule.values.is_some());
                 let names = rule.members.as_deref().unwrap_or_default();
                 if names.is_empty() {
-                    self.errors.push(file.error(at, "`required_if` needs `members`"));
+                    self.errors
+                        .push(file.error(at, "`required_if` needs `members`"));
                 }
                 let members_out = member_names(self, "members", names);
                 let when = self.conditions(rule.when.as_deref(), members, file, at)?;
                 for name in names {
                     if find(name).is_some_and(|m| m.required) {
-                        self.errors.push(file.error(at, format!("`{name}` is always required; `required_if` on it is redundant")));
+                        self.errors.push(file.error(
+                            at,
+                            format!(
+                                "`{name}` is always required; `required_if` on it is redundant"
+                            ),
+                        ));
                     }
                 }
-                RuleKind::RequiredIf { members: members_out, when }
+                RuleKind::RequiredIf {
+                    members: members_out,
+                    when,
+                }
             }
-            kind @ (spec::RuleKind::ExactlyOneOf | spec::RuleKind::AtLeastOneOf | spec::RuleKind::AtMostOneOf) => {
+            kind @ (spec::RuleKind::ExactlyOneOf
+            | spec::RuleKind::AtLeastOneOf
+            | spec::RuleKind::AtMostOneOf) => {
                 unexpected(self, "member", rule.member.is_some());
                 unexpected(self, "values", rule.values.is_some());
                 unexpected(self, "when", rule.when.is_some());
                 let names = rule.members.as_deref().unwrap_or_default();
                 let unique: BTreeSet<&String> = names.iter().collect();
                 if unique.len() < 2 || unique.len() != names.len() {
-                    self.errors.push(file.error(&format!("{at}/members"), "a group rule needs at least two different members"));
+                    self.errors.push(file.error(
+                        &format!("{at}/members"),
+                        "a group rule needs at least two different members",
+                    ));
                 }
-                let required = names.iter().filter(|n| find(n).is_some_and(|m| m.required)).count();
+                let required = names
+                    .iter()
+                    .filter(|n| find(n).is_some_and(|m| m.required))
+                    .count();
                 if kind != spec::RuleKind::AtLeastOneOf && required >= 2 {
                     self.errors.push(file.error(at, "impossible rule: two of its members are always required, so more than one is always set"));
                 }
@@ -661,26 +1076,44 @@ impl<'a> Resolver<'a> {
             spec::RuleKind::AllowedValuesIf => {
                 unexpected(self, "members", rule.members.is_some());
                 let Some(name) = &rule.member else {
-                    self.errors.push(file.error(at, "`allowed_values_if` needs `member`"));
+                    self.errors
+                        .push(file.error(at, "`allowed_values_if` needs `member`"));
                     return None;
                 };
                 let Some(member) = find(name) else {
-                    self.errors.push(file.error(&format!("{at}/member"), format!("no member named `{name}` in this structure")));
+                    self.errors.push(file.error(
+                        &format!("{at}/member"),
+                        format!("no member named `{name}` in this structure"),
+                    ));
                     return None;
                 };
                 if !(member.ty.is_text() || member.ty.is_integer()) {
-                    self.errors.push(file.error(&format!("{at}/member"), "`allowed_values_if` applies to string and integer members"));
+                    self.errors.push(file.error(
+                        &format!("{at}/member"),
+                        "`allowed_values_if` applies to string and integer members",
+                    ));
                     return None;
                 }
                 let mut values = Vec::new();
-                for (i, v) in rule.values.as_deref().unwrap_or_default().iter().enumerate() {
+                for (i, v) in rule
+                    .values
+                    .as_deref()
+                    .unwrap_or_default()
+                    .iter()
+                    .enumerate()
+                {
                     match self.literal(v, &member.ty) {
                         Ok(lit) => values.push(lit),
-                        Err(message) => self.errors.push(file.error(&format!("{at}/values/{i}"), message)),
+                        Err(message) => self
+                            .errors
+                            .push(file.error(&format!("{at}/values/{i}"), message)),
                     }
                 }
                 if values.is_empty() {
-                    self.errors.push(file.error(at, "`allowed_values_if` needs at least one value in `values`"));
+                    self.errors.push(file.error(
+                        at,
+                        "`allowed_values_if` needs at least one value in `values`",
+                    ));
                 }
                 // Impossible: every allowed value breaks the member's own range.
                 let range = member.constraints.iter().find_map(|c| match c.kind {
@@ -690,51 +1123,94 @@ impl<'a> Resolver<'a> {
                 if let Some((min, max)) = range {
                     #[allow(clippy::cast_precision_loss)]
                     let in_range = |v: &Literal| match v {
-                        Literal::Integer(v) => min.is_none_or(|m| *v as f64 >= m) && max.is_none_or(|m| *v as f64 <= m),
+                        Literal::Integer(v) => {
+                            min.is_none_or(|m| *v as f64 >= m) && max.is_none_or(|m| *v as f64 <= m)
+                        }
                         _ => true,
                     };
                     if !values.is_empty() && !values.iter().any(in_range) {
-                        self.errors.push(file.error(&format!("{at}/values"), "impossible rule: no value lies within the member's range"));
+                        self.errors.push(file.error(
+                            &format!("{at}/values"),
+                            "impossible rule: no value lies within the member's range",
+                        ));
                     }
                 }
                 let when = self.conditions(rule.when.as_deref(), members, file, at)?;
-                RuleKind::AllowedValuesIf { member: member.rust_name.clone(), values, when }
+                RuleKind::AllowedValuesIf {
+                    member: member.rust_name.clone(),
+                    values,
+                    when,
+                }
             }
         };
-        ok.then_some(Rule { kind, source: rule.source.clone() })
+        ok.then_some(Rule {
+            kind,
+            source: rule.source.clone(),
+        })
     }
 
-    fn conditions(&mut self, when: Option<&[spec::ConditionDef]>, members: &[Member], file: File<'_>, at: &str) -> Option<Vec<Condition>> {
+    fn conditions(
+        &mut self,
+        when: Option<&[spec::ConditionDef]>,
+        members: &[Member],
+        file: File<'_>,
+        at: &str,
+    ) -> Option<Vec<Condition>> {
         let Some(when) = when.filter(|w| !w.is_empty()) else {
-            self.errors.push(file.error(at, "this rule needs `when`: at least one condition"));
+            self.errors
+                .push(file.error(at, "this rule needs `when`: at least one condition"));
             return None;
         };
         let mut out = Vec::new();
         for (i, c) in when.iter().enumerate() {
             let c_at = format!("{at}/when/{i}");
             let Some(member) = members.iter().find(|m| m.name == c.member) else {
-                self.errors.push(file.error(&format!("{c_at}/member"), format!("no member named `{}` in this structure", c.member)));
+                self.errors.push(file.error(
+                    &format!("{c_at}/member"),
+                    format!("no member named `{}` in this structure", c.member),
+                ));
                 continue;
             };
-            if !matches!(member.ty, Type::String | Type::Enum(_) | Type::Integer | Type::Long | Type::Boolean) || member.sensitive {
-                self.errors.push(file.error(&format!("{c_at}/member"), "conditions compare non-sensitive string, enum, integer or boolean members"));
+            if !matches!(
+                member.ty,
+                Type::String | Type::Enum(_) | Type::Integer | Type::Long | Type::Boolean
+            ) || member.sensitive
+            {
+                self.errors.push(file.error(
+                    &format!("{c_at}/member"),
+                    "conditions compare non-sensitive string, enum, integer or boolean members",
+                ));
                 continue;
             }
             match self.literal(&c.equals, &member.ty) {
-                Ok(equals) => out.push(Condition { member: member.rust_name.clone(), equals }),
-                Err(message) => self.errors.push(file.error(&format!("{c_at}/equals"), format!("impossible condition: {message}"))),
+                Ok(equals) => out.push(Condition {
+                    member: member.rust_name.clone(),
+                    equals,
+                }),
+                Err(message) => self.errors.push(file.error(
+                    &format!("{c_at}/equals"),
+                    format!("impossible condition: {message}"),
+                )),
             }
         }
         (out.len() == when.len()).then_some(out)
     }
 }
 
-fn referenced(ty: &str, items: Option<&spec::ItemDef>, values: Option<&spec::ItemDef>) -> Vec<String> {
+fn referenced(
+    ty: &str,
+    items: Option<&spec::ItemDef>,
+    values: Option<&spec::ItemDef>,
+) -> Vec<String> {
     let mut out = Vec::new();
     match ty {
         "list" | "map" => {
             for def in [items, values].into_iter().flatten() {
-                out.extend(referenced(&def.ty, def.items.as_deref(), def.values.as_deref()));
+                out.extend(referenced(
+                    &def.ty,
+                    def.items.as_deref(),
+                    def.values.as_deref(),
+                ));
             }
         }
         "string" | "integer" | "long" | "float" | "double" | "boolean" | "base64" | "json" => {}
@@ -753,7 +1229,10 @@ fn path_labels(path: &str) -> Result<Vec<String>, String> {
         if rest[open..].starts_with('}') {
             return Err("unbalanced `}` in the path".to_owned());
         }
-        let close = rest[open..].find('}').map(|c| c + open).ok_or("unclosed `{` in the path")?;
+        let close = rest[open..]
+            .find('}')
+            .map(|c| c + open)
+            .ok_or("unclosed `{` in the path")?;
         let label = &rest[open + 1..close];
         if label.is_empty() || !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(format!("invalid path label `{{{label}}}`"));
@@ -786,11 +1265,16 @@ fn type_name(ty: &Type) -> String {
 /// The variant name of an enum value: `PrePaid` → `PrePaid`, `none` → `None`.
 fn variant_name(value: &str) -> String {
     let name = value.to_upper_camel_case();
-    if name.starts_with(|c: char| c.is_ascii_digit()) { format!("V{name}") } else { name }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{name}")
+    } else {
+        name
+    }
 }
 
 fn is_camel_ident(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_alphanumeric())
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 fn is_keyword(name: &str) -> bool {

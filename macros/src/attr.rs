@@ -48,7 +48,9 @@ pub fn unknown(meta: &ParseNestedMeta<'_>, what: &str, expected: &str) -> syn::E
         .path
         .get_ident()
         .map_or_else(|| "?".to_owned(), ToString::to_string);
-    meta.error(format!("unknown {what} `{key}`; expected one of: {expected}"))
+    meta.error(format!(
+        "unknown {what} `{key}`; expected one of: {expected}"
+    ))
 }
 
 /// Collects errors so that one compile reports every misuse at once.

@@ -27,16 +27,28 @@ pub fn expand(input: TokenStream) -> TokenStream {
 }
 
 fn parse(input: &DeriveInput) -> syn::Result<(Ident, Vec<Field>)> {
-    let syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(named), .. }) = &input.data else {
-        return Err(syn::Error::new(input.ident.span(), "`Builder` can only be derived for structs with named fields"));
+    let syn::Data::Struct(syn::DataStruct {
+        fields: syn::Fields::Named(named),
+        ..
+    }) = &input.data
+    else {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "`Builder` can only be derived for structs with named fields",
+        ));
     };
     if !input.generics.params.is_empty() {
-        return Err(syn::Error::new(input.ident.span(), "`Builder` does not support generic structs"));
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "`Builder` does not support generic structs",
+        ));
     }
     let mut errors = Errors::default();
     let mut fields = Vec::new();
     for field in &named.named {
-        let Some(ident) = field.ident.clone() else { continue };
+        let Some(ident) = field.ident.clone() else {
+            continue;
+        };
         let mut base64 = false;
         let parsed = for_each_nested(&field.attrs, "builder", |meta| {
             if meta.path.is_ident("base64") {
@@ -49,7 +61,12 @@ fn parse(input: &DeriveInput) -> syn::Result<(Ident, Vec<Field>)> {
         if let Err(e) = parsed {
             errors.push(e);
         }
-        fields.push(Field { ident, docs: doc_lines(&field.attrs), ty: field.ty.clone(), base64 });
+        fields.push(Field {
+            ident,
+            docs: doc_lines(&field.attrs),
+            ty: field.ty.clone(),
+            base64,
+        });
     }
     errors.finish((input.ident.clone(), fields))
 }
@@ -124,7 +141,12 @@ fn emit(ident: &Ident, fields: &[Field]) -> TokenStream {
 }
 
 fn setter(field: &Field) -> TokenStream {
-    let Field { ident, docs, ty, base64 } = field;
+    let Field {
+        ident,
+        docs,
+        ty,
+        base64,
+    } = field;
     let name = ident.to_string();
     let name = name.trim_start_matches("r#");
     let set_ident = format_ident!("set_{name}");

@@ -50,8 +50,15 @@ pub fn expand(input: TokenStream) -> TokenStream {
 }
 
 fn parse(input: &DeriveInput) -> syn::Result<Model> {
-    let syn::Data::Struct(syn::DataStruct { fields: syn::Fields::Named(named), .. }) = &input.data else {
-        return Err(syn::Error::new(input.ident.span(), "`Operation` can only be derived for structs with named fields"));
+    let syn::Data::Struct(syn::DataStruct {
+        fields: syn::Fields::Named(named),
+        ..
+    }) = &input.data
+    else {
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "`Operation` can only be derived for structs with named fields",
+        ));
     };
     let mut errors = Errors::default();
     let (mut action, mut version, mut method, mut path, mut idempotent, mut body, mut output) =
@@ -65,7 +72,13 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
         } else if key("method") {
             let m = string_value(&meta)?;
             if !METHODS.contains(&m.value().as_str()) {
-                return Err(syn::Error::new(m.span(), format!("unknown HTTP method; expected one of {}", METHODS.join(", "))));
+                return Err(syn::Error::new(
+                    m.span(),
+                    format!(
+                        "unknown HTTP method; expected one of {}",
+                        METHODS.join(", ")
+                    ),
+                ));
             }
             method = Some(m);
         } else if key("path") {
@@ -77,17 +90,28 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
             match b.value().as_str() {
                 "json" => body = Some(true),
                 "none" => body = Some(false),
-                _ => return Err(syn::Error::new(b.span(), "expected `body = \"json\"` or `body = \"none\"`")),
+                _ => {
+                    return Err(syn::Error::new(
+                        b.span(),
+                        "expected `body = \"json\"` or `body = \"none\"`",
+                    ));
+                }
             }
         } else if key("output") {
             output = Some(meta.value()?.parse::<Type>()?);
         } else {
-            return Err(unknown(&meta, "operation key", "action, version, method, path, idempotent, body, output"));
+            return Err(unknown(
+                &meta,
+                "operation key",
+                "action, version, method, path, idempotent, body, output",
+            ));
         }
         Ok(())
     });
     parsed?;
-    let (Some(action), Some(version), Some(method), Some(path), Some(output)) = (action, version, method, path, output) else {
+    let (Some(action), Some(version), Some(method), Some(path), Some(output)) =
+        (action, version, method, path, output)
+    else {
         return Err(syn::Error::new(
             input.ident.span(),
             "`#[operation(...)]` needs `action`, `version`, `method`, `path` and `output`",
@@ -111,7 +135,13 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
     // Every label has exactly one field, every path field has a label.
     for segment in &segments {
         if let Segment::Label(label) = segment {
-            let count = fields.iter().filter(|f| f.location == Location::Path && f.name.as_ref().is_some_and(|n| n.value() == *label)).count();
+            let count = fields
+                .iter()
+                .filter(|f| {
+                    f.location == Location::Path
+                        && f.name.as_ref().is_some_and(|n| n.value() == *label)
+                })
+                .count();
             if count != 1 {
                 errors.push(syn::Error::new(path.span(), format!(
                     "path label `{{{label}}}` needs exactly one field with `#[operation(path = \"{label}\")]` (found {count})"
@@ -121,9 +151,18 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
     }
     for field in fields.iter().filter(|f| f.location == Location::Path) {
         if let Some(name) = &field.name
-            && !segments.iter().any(|s| matches!(s, Segment::Label(l) if *l == name.value()))
+            && !segments
+                .iter()
+                .any(|s| matches!(s, Segment::Label(l) if *l == name.value()))
         {
-            errors.push(syn::Error::new(name.span(), format!("`{}` is not a label of the path template {:?}", name.value(), path.value())));
+            errors.push(syn::Error::new(
+                name.span(),
+                format!(
+                    "`{}` is not a label of the path template {:?}",
+                    name.value(),
+                    path.value()
+                ),
+            ));
         }
     }
     errors.finish(Model {
@@ -143,23 +182,41 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
 fn parse_template(path: &LitStr) -> syn::Result<Vec<Segment>> {
     let text = path.value();
     if !text.starts_with('/') {
-        return Err(syn::Error::new(path.span(), "the path template must start with `/`"));
+        return Err(syn::Error::new(
+            path.span(),
+            "the path template must start with `/`",
+        ));
     }
     let mut segments = Vec::new();
     let mut rest = text.as_str();
     while let Some(open) = rest.find(['{', '}']) {
         if rest.as_bytes()[open] == b'}' {
-            return Err(syn::Error::new(path.span(), "unbalanced `}` in the path template"));
+            return Err(syn::Error::new(
+                path.span(),
+                "unbalanced `}` in the path template",
+            ));
         }
         let Some(close) = rest[open..].find('}').map(|c| c + open) else {
-            return Err(syn::Error::new(path.span(), "unclosed `{` in the path template"));
+            return Err(syn::Error::new(
+                path.span(),
+                "unclosed `{` in the path template",
+            ));
         };
         let label = &rest[open + 1..close];
         if label.is_empty() || !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Err(syn::Error::new(path.span(), format!("invalid path label `{{{label}}}`")));
+            return Err(syn::Error::new(
+                path.span(),
+                format!("invalid path label `{{{label}}}`"),
+            ));
         }
-        if segments.iter().any(|s| matches!(s, Segment::Label(l) if l == label)) {
-            return Err(syn::Error::new(path.span(), format!("path label `{{{label}}}` appears twice")));
+        if segments
+            .iter()
+            .any(|s| matches!(s, Segment::Label(l) if l == label))
+        {
+            return Err(syn::Error::new(
+                path.span(),
+                format!("path label `{{{label}}}` appears twice"),
+            ));
         }
         if open > 0 {
             segments.push(Segment::Literal(rest[..open].to_owned()));
@@ -211,7 +268,11 @@ fn bound(field: &syn::Field, json_body: bool) -> syn::Result<Bound> {
             "this operation has no body (`body = \"none\"`): bind the member with `#[operation(path | query | header = \"...\")]`",
         ));
     }
-    Ok(Bound { ident, location, name })
+    Ok(Bound {
+        ident,
+        location,
+        name,
+    })
 }
 
 fn has_serde_skip(field: &syn::Field) -> bool {
@@ -232,14 +293,27 @@ fn has_serde_skip(field: &syn::Field) -> bool {
 }
 
 fn emit(model: &Model) -> TokenStream {
-    let Model { ident, action, version, method, path, idempotent, json_body, output, .. } = model;
+    let Model {
+        ident,
+        action,
+        version,
+        method,
+        path,
+        idempotent,
+        json_body,
+        output,
+        ..
+    } = model;
     let push_segments = model.segments.iter().map(|segment| match segment {
         Segment::Literal(text) => quote!(path.push_str(#text);),
         Segment::Label(label) => {
             let field = model
                 .fields
                 .iter()
-                .find(|f| f.location == Location::Path && f.name.as_ref().is_some_and(|n| n.value() == *label))
+                .find(|f| {
+                    f.location == Location::Path
+                        && f.name.as_ref().is_some_and(|n| n.value() == *label)
+                })
                 .map(|f| &f.ident);
             quote!(::acs_runtime::operation::push_label(&mut path, #label, &self.#field)?;)
         }

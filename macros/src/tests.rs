@@ -98,14 +98,48 @@ fn wire_enum_expansion() {
 #[test]
 fn misuse_expands_to_compile_errors_not_panics() {
     let cases = [
-        crate::validate::expand(quote!(struct S { #[validate(rnage(min = 1))] a: Option<i32> })),
-        crate::validate::expand(quote!(struct S { #[validate(range(min = 5, max = 1))] a: Option<i32> })),
-        crate::validate::expand(quote!(#[validate(exactly_one_of(a, nope))] struct S { a: Option<i32> })),
-        crate::validate::expand(quote!(enum E { A })),
-        crate::operation::expand(quote!(#[operation(action = "A", version = "v", method = "FETCH", path = "/x", output = O)] struct S {})),
-        crate::operation::expand(quote!(#[operation(action = "A", version = "v", method = "GET", path = "/x/{Id}", output = O)] struct S {})),
-        crate::wire_enum::expand(quote!(enum E { A, Unknown(String) })),
-        crate::builder::expand(quote!(struct S<T> { a: T })),
+        crate::validate::expand(quote!(
+            struct S {
+                #[validate(rnage(min = 1))]
+                a: Option<i32>,
+            }
+        )),
+        crate::validate::expand(quote!(
+            struct S {
+                #[validate(range(min = 5, max = 1))]
+                a: Option<i32>,
+            }
+        )),
+        crate::validate::expand(quote!(
+            #[validate(exactly_one_of(a, nope))]
+            struct S {
+                a: Option<i32>,
+            }
+        )),
+        crate::validate::expand(quote!(
+            enum E {
+                A,
+            }
+        )),
+        crate::operation::expand(quote!(
+            #[operation(action = "A", version = "v", method = "FETCH", path = "/x", output = O)]
+            struct S {}
+        )),
+        crate::operation::expand(quote!(
+            #[operation(action = "A", version = "v", method = "GET", path = "/x/{Id}", output = O)]
+            struct S {}
+        )),
+        crate::wire_enum::expand(quote!(
+            enum E {
+                A,
+                Unknown(String),
+            }
+        )),
+        crate::builder::expand(quote!(
+            struct S<T> {
+                a: T,
+            }
+        )),
     ];
     for tokens in cases {
         assert!(tokens.to_string().contains("compile_error"), "{tokens}");

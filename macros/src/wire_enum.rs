@@ -22,7 +22,10 @@ pub fn expand(input: TokenStream) -> TokenStream {
 
 fn parse(input: &DeriveInput) -> syn::Result<Model> {
     let syn::Data::Enum(data) = &input.data else {
-        return Err(syn::Error::new(input.ident.span(), "`WireEnum` can only be derived for enums"));
+        return Err(syn::Error::new(
+            input.ident.span(),
+            "`WireEnum` can only be derived for enums",
+        ));
     };
     let mut errors = Errors::default();
     let mut known: Vec<(Ident, LitStr)> = Vec::new();
@@ -61,13 +64,25 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
             input.ident.span(),
             "the last variant must be `Unknown(String)`, which keeps values the service adds later",
         ));
-        return errors.finish(Model { ident: input.ident.clone(), known, unknown: input.ident.clone() });
+        return errors.finish(Model {
+            ident: input.ident.clone(),
+            known,
+            unknown: input.ident.clone(),
+        });
     };
-    errors.finish(Model { ident: input.ident.clone(), known, unknown })
+    errors.finish(Model {
+        ident: input.ident.clone(),
+        known,
+        unknown,
+    })
 }
 
 fn emit(model: &Model) -> TokenStream {
-    let Model { ident, known, unknown } = model;
+    let Model {
+        ident,
+        known,
+        unknown,
+    } = model;
     let variants: Vec<_> = known.iter().map(|(v, _)| v).collect();
     let wires: Vec<_> = known.iter().map(|(_, w)| w).collect();
     quote! {

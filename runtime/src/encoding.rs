@@ -19,7 +19,10 @@ pub fn percent_encode(text: &str) -> String {
 mod tests {
     #[test]
     fn matches_the_sdk_examples() {
-        assert_eq!(super::percent_encode("c-abc 1/ä+*~_.-x"), "c-abc%201%2F%C3%A4%2B%2A~_.-x");
+        assert_eq!(
+            super::percent_encode("c-abc 1/ä+*~_.-x"),
+            "c-abc%201%2F%C3%A4%2B%2A~_.-x"
+        );
         assert_eq!(super::percent_encode("c%41:9@x"), "c%2541%3A9%40x");
     }
 }

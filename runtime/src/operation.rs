@@ -19,7 +19,9 @@ pub enum BodyKind {
 #[non_exhaustive]
 pub enum RequestError {
     /// A path label is empty: the request would address another resource.
-    #[error("path label `{label}` is empty; it must be set, or the request would address another resource")]
+    #[error(
+        "path label `{label}` is empty; it must be set, or the request would address another resource"
+    )]
     EmptyPathLabel {
         /// The label, as the path template names it.
         label: &'static str,
@@ -68,7 +70,11 @@ pub trait Operation: Validate + Serialize {
 }
 
 /// Appends the percent-encoded value of path label `label` to `path`.
-pub fn push_label(path: &mut String, label: &'static str, value: &impl WireText) -> Result<(), RequestError> {
+pub fn push_label(
+    path: &mut String,
+    label: &'static str,
+    value: &impl WireText,
+) -> Result<(), RequestError> {
     match value.wire_text() {
         Some(text) if !text.is_empty() => {
             path.push_str(&crate::encoding::percent_encode(&text));

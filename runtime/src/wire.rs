@@ -87,7 +87,13 @@ mod tests {
         let plain: Disk = serde_json::from_str(r#"{"size":120,"encrypted":true}"#).unwrap();
         assert_eq!(plain, disk);
         let empty: Disk = serde_json::from_str("{}").unwrap();
-        assert_eq!(empty, Disk { size: None, encrypted: None });
+        assert_eq!(
+            empty,
+            Disk {
+                size: None,
+                encrypted: None
+            }
+        );
         assert_eq!(serde_json::to_string(&empty).unwrap(), "{}");
         assert!(serde_json::from_str::<Disk>(r#"{"size":"big"}"#).is_err());
     }

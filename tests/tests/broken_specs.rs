@@ -61,7 +61,8 @@ fn render(errors: &SpecErrors) -> String {
         .map(|d| {
             let file = match d.file.strip_prefix(&corpus) {
                 Ok(rel) => {
-                    let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                    let parts: Vec<String> =
+                        rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
                     PathBuf::from(format!("<corpus>/{}", parts.join("/")))
                 }
                 Err(_) => d.file.clone(),
@@ -112,7 +113,8 @@ fn check_case(name: &str, dir: &Path) -> Result<(), String> {
         _ => return Err("a second load gave different diagnostics".to_owned()),
     }
     let text = render(&errors);
-    panic::catch_unwind(AssertUnwindSafe(|| insta::assert_snapshot!(name, text))).map_err(|_| "the snapshot differs (diff above)".to_owned())
+    panic::catch_unwind(AssertUnwindSafe(|| insta::assert_snapshot!(name, text)))
+        .map_err(|_| "the snapshot differs (diff above)".to_owned())
 }
 
 #[test]

@@ -4,12 +4,16 @@
 use std::path::{Path, PathBuf};
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the repository").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ lives in the repository")
+        .to_owned()
 }
 
 fn generate() -> Vec<acs_codegen::GeneratedFile> {
     let root = repo_root();
-    acs_codegen::generate(&root.join("api-spec"), &root).unwrap_or_else(|e| panic!("the spec must load:\n{e}"))
+    acs_codegen::generate(&root.join("api-spec"), &root)
+        .unwrap_or_else(|e| panic!("the spec must load:\n{e}"))
 }
 
 #[test]
@@ -29,8 +33,13 @@ fn checked_in_files_match_the_spec() {
         .iter()
         .map(|s| s.crate_dir.clone())
         .collect();
-    let drift = acs_codegen::files::drift(&root, &files, &dirs).expect("generated files are readable");
-    assert!(drift.is_clean(), "generated files differ from the spec; run `cargo xtask codegen`:\n{}", drift.report().join("\n"));
+    let drift =
+        acs_codegen::files::drift(&root, &files, &dirs).expect("generated files are readable");
+    assert!(
+        drift.is_clean(),
+        "generated files differ from the spec; run `cargo xtask codegen`:\n{}",
+        drift.report().join("\n")
+    );
 }
 
 #[test]
@@ -47,13 +56,23 @@ fn regenerating_into_an_empty_tree_restores_every_file_and_removes_orphans() {
     std::fs::create_dir_all(scratch.join("generated/src/operations")).unwrap();
     // An orphan the generator owns, and a hand-written file it must not touch.
     let orphan = scratch.join("generated/src/operations/removed_op.rs");
-    std::fs::write(&orphan, format!("// {} from old. Do not edit.\n", acs_codegen::emit::GENERATED_MARKER)).unwrap();
+    std::fs::write(
+        &orphan,
+        format!(
+            "// {} from old. Do not edit.\n",
+            acs_codegen::emit::GENERATED_MARKER
+        ),
+    )
+    .unwrap();
     let hand = scratch.join("generated/src/hand.rs");
     std::fs::write(&hand, "// mine\n").unwrap();
     let dirs = vec!["generated".to_owned()];
     let drift = acs_codegen::files::drift(&scratch, &files, &dirs).unwrap();
     assert_eq!(drift.missing.len(), files.len());
-    assert_eq!(drift.orphaned, vec!["generated/src/operations/removed_op.rs".to_owned()]);
+    assert_eq!(
+        drift.orphaned,
+        vec!["generated/src/operations/removed_op.rs".to_owned()]
+    );
     acs_codegen::files::apply(&scratch, &files, &drift).unwrap();
     for file in &files {
         let restored = std::fs::read_to_string(scratch.join(&file.path)).unwrap();
@@ -62,12 +81,19 @@ fn regenerating_into_an_empty_tree_restores_every_file_and_removes_orphans() {
     }
     assert!(!orphan.exists(), "orphan not removed");
     assert!(hand.exists(), "hand-written file touched");
-    assert!(acs_codegen::files::drift(&scratch, &files, &dirs).unwrap().is_clean());
+    assert!(
+        acs_codegen::files::drift(&scratch, &files, &dirs)
+            .unwrap()
+            .is_clean()
+    );
     // A hand-written file in the way of a generated one is refused, not overwritten.
     std::fs::write(scratch.join("generated/src/lib.rs"), "// mine\n").unwrap();
     let drift = acs_codegen::files::drift(&scratch, &files, &dirs).unwrap();
     assert_eq!(drift.foreign, vec!["generated/src/lib.rs".to_owned()]);
     assert!(acs_codegen::files::apply(&scratch, &files, &drift).is_err());
-    assert_eq!(std::fs::read_to_string(scratch.join("generated/src/lib.rs")).unwrap(), "// mine\n");
+    assert_eq!(
+        std::fs::read_to_string(scratch.join("generated/src/lib.rs")).unwrap(),
+        "// mine\n"
+    );
     let _ = std::fs::remove_dir_all(&scratch);
 }

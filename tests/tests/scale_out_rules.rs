@@ -3,7 +3,9 @@
 
 use acs_cs20151215::ScaleOutClusterRequest;
 use acs_cs20151215::ScaleOutClusterRequestBuilder;
-use acs_cs20151215::operations::scale_out_cluster::{CpuPolicy, DataDisk, InstanceChargeType, PeriodUnit};
+use acs_cs20151215::operations::scale_out_cluster::{
+    CpuPolicy, DataDisk, InstanceChargeType, PeriodUnit,
+};
 use acs_cs20151215::types::{Tag, Taint, TaintEffect};
 use acs_runtime::validate::RuleKind;
 use acs_runtime::{Operation, Validate, ValidationErrors};
@@ -27,8 +29,15 @@ fn violations(builder: ScaleOutClusterRequestBuilder) -> ValidationErrors {
 
 fn assert_only(builder: ScaleOutClusterRequestBuilder, path: &str, rule: RuleKind) -> String {
     let errors = violations(builder);
-    assert_eq!(errors.violations().len(), 1, "expected one violation, got: {errors}");
-    assert!(errors.has(path, rule), "expected {rule} at {path}, got: {errors}");
+    assert_eq!(
+        errors.violations().len(),
+        1,
+        "expected one violation, got: {errors}"
+    );
+    assert!(
+        errors.has(path, rule),
+        "expected {rule} at {path}, got: {errors}"
+    );
     errors.to_string()
 }
 
@@ -53,7 +62,10 @@ fn count_range() {
     assert!(valid().count(1).build().is_ok());
     assert!(valid().count(500).build().is_ok());
     let text = assert_only(valid().count(0), "count", RuleKind::Range);
-    assert!(text.contains("1 to 500") && text.contains("got 0"), "{text}");
+    assert!(
+        text.contains("1 to 500") && text.contains("got 0"),
+        "{text}"
+    );
     assert_only(valid().count(501), "count", RuleKind::Range);
 }
 
@@ -61,92 +73,244 @@ fn count_range() {
 fn system_disk_size_range() {
     assert!(valid().worker_system_disk_size(40).build().is_ok());
     assert!(valid().worker_system_disk_size(500).build().is_ok());
-    assert_only(valid().worker_system_disk_size(39), "worker_system_disk_size", RuleKind::Range);
-    assert_only(valid().worker_system_disk_size(501), "worker_system_disk_size", RuleKind::Range);
+    assert_only(
+        valid().worker_system_disk_size(39),
+        "worker_system_disk_size",
+        RuleKind::Range,
+    );
+    assert_only(
+        valid().worker_system_disk_size(501),
+        "worker_system_disk_size",
+        RuleKind::Range,
+    );
 }
 
 #[test]
 fn data_disk_size_range_with_item_path() {
-    let disk = |size| DataDisk::builder().category("cloud_ssd").size(size).encrypted(true);
-    assert!(valid().worker_data_disks([disk(40), disk(32767)]).build().is_ok());
-    let text = assert_only(valid().worker_data_disks([disk(120), disk(20)]), "worker_data_disks[1].size", RuleKind::Range);
+    let disk = |size| {
+        DataDisk::builder()
+            .category("cloud_ssd")
+            .size(size)
+            .encrypted(true)
+    };
+    assert!(
+        valid()
+            .worker_data_disks([disk(40), disk(32767)])
+            .build()
+            .is_ok()
+    );
+    let text = assert_only(
+        valid().worker_data_disks([disk(120), disk(20)]),
+        "worker_data_disks[1].size",
+        RuleKind::Range,
+    );
     assert!(text.contains("40 to 32767"), "{text}");
-    assert_only(valid().worker_data_disks([disk(32768)]), "worker_data_disks[0].size", RuleKind::Range);
+    assert_only(
+        valid().worker_data_disks([disk(32768)]),
+        "worker_data_disks[0].size",
+        RuleKind::Range,
+    );
 }
 
 #[test]
 fn vswitch_count() {
     assert!(valid().vswitch_ids(["a", "b", "c"]).build().is_ok());
-    assert_only(valid().vswitch_ids(Vec::<String>::new()), "vswitch_ids", RuleKind::ItemCount);
-    assert_only(valid().vswitch_ids(["a", "b", "c", "d"]), "vswitch_ids", RuleKind::ItemCount);
+    assert_only(
+        valid().vswitch_ids(Vec::<String>::new()),
+        "vswitch_ids",
+        RuleKind::ItemCount,
+    );
+    assert_only(
+        valid().vswitch_ids(["a", "b", "c", "d"]),
+        "vswitch_ids",
+        RuleKind::ItemCount,
+    );
 }
 
 #[test]
 fn tags_count_and_lengths() {
     let tag = |k: &str, v: &str| Tag::builder().key(k).value(v);
-    assert!(valid().tags((0..20).map(|i| tag(&format!("k{i}"), "v"))).build().is_ok());
-    assert_only(valid().tags((0..21).map(|i| tag(&format!("k{i}"), "v"))), "tags", RuleKind::ItemCount);
-    assert!(valid().tags([tag(&"k".repeat(64), &"v".repeat(128))]).build().is_ok());
-    assert_only(valid().tags([tag(&"k".repeat(65), "v")]), "tags[0].key", RuleKind::Length);
-    assert_only(valid().tags([tag("k", "v"), tag("k", &"v".repeat(129))]), "tags[1].value", RuleKind::Length);
+    assert!(
+        valid()
+            .tags((0..20).map(|i| tag(&format!("k{i}"), "v")))
+            .build()
+            .is_ok()
+    );
+    assert_only(
+        valid().tags((0..21).map(|i| tag(&format!("k{i}"), "v"))),
+        "tags",
+        RuleKind::ItemCount,
+    );
+    assert!(
+        valid()
+            .tags([tag(&"k".repeat(64), &"v".repeat(128))])
+            .build()
+            .is_ok()
+    );
+    assert_only(
+        valid().tags([tag(&"k".repeat(65), "v")]),
+        "tags[0].key",
+        RuleKind::Length,
+    );
+    assert_only(
+        valid().tags([tag("k", "v"), tag("k", &"v".repeat(129))]),
+        "tags[1].value",
+        RuleKind::Length,
+    );
 }
 
 #[test]
 fn enums_reject_undocumented_values_but_keep_them() {
-    assert!(valid().worker_instance_charge_type(InstanceChargeType::PostPaid).build().is_ok());
-    let text = assert_only(valid().worker_instance_charge_type("Spot"), "worker_instance_charge_type", RuleKind::AllowedValues);
-    assert!(text.contains("\"PrePaid\", \"PostPaid\"") && text.contains("Spot"), "{text}");
-    assert!(valid().cpu_policy(CpuPolicy::Static).cpu_policy("none").build().is_ok());
-    assert_only(valid().cpu_policy("dynamic"), "cpu_policy", RuleKind::AllowedValues);
-    let taint = |effect: &str| Taint::builder().key("k").value("v").effect(effect);
-    assert!(valid().taints([taint("NoSchedule"), taint("NoExecute"), taint("PreferNoSchedule")]).build().is_ok());
-    assert_only(valid().taints([taint("NoSchedule"), taint("Evict")]), "taints[1].effect", RuleKind::AllowedValues);
+    assert!(
+        valid()
+            .worker_instance_charge_type(InstanceChargeType::PostPaid)
+            .build()
+            .is_ok()
+    );
+    let text = assert_only(
+        valid().worker_instance_charge_type("Spot"),
+        "worker_instance_charge_type",
+        RuleKind::AllowedValues,
+    );
+    assert!(
+        text.contains("\"PrePaid\", \"PostPaid\"") && text.contains("Spot"),
+        "{text}"
+    );
+    assert!(
+        valid()
+            .cpu_policy(CpuPolicy::Static)
+            .cpu_policy("none")
+            .build()
+            .is_ok()
+    );
     assert_only(
-        valid().worker_instance_charge_type("PrePaid").worker_period(1).worker_period_unit("Week"),
+        valid().cpu_policy("dynamic"),
+        "cpu_policy",
+        RuleKind::AllowedValues,
+    );
+    let taint = |effect: &str| Taint::builder().key("k").value("v").effect(effect);
+    assert!(
+        valid()
+            .taints([
+                taint("NoSchedule"),
+                taint("NoExecute"),
+                taint("PreferNoSchedule")
+            ])
+            .build()
+            .is_ok()
+    );
+    assert_only(
+        valid().taints([taint("NoSchedule"), taint("Evict")]),
+        "taints[1].effect",
+        RuleKind::AllowedValues,
+    );
+    assert_only(
+        valid()
+            .worker_instance_charge_type("PrePaid")
+            .worker_period(1)
+            .worker_period_unit("Week"),
         "worker_period_unit",
         RuleKind::AllowedValues,
     );
     // Skipping validation sends the unknown value as it is.
-    let request = valid().worker_instance_charge_type("Spot").build_unvalidated();
-    let body: serde_json::Value = serde_json::from_slice(&request.body().unwrap().unwrap()).unwrap();
+    let request = valid()
+        .worker_instance_charge_type("Spot")
+        .build_unvalidated();
+    let body: serde_json::Value =
+        serde_json::from_slice(&request.body().unwrap().unwrap()).unwrap();
     assert_eq!(body["worker_instance_charge_type"], "Spot");
-    assert_eq!(InstanceChargeType::from("PrePaid"), InstanceChargeType::PrePaid);
+    assert_eq!(
+        InstanceChargeType::from("PrePaid"),
+        InstanceChargeType::PrePaid
+    );
     assert_eq!(TaintEffect::from("Evict").as_str(), "Evict");
 }
 
 #[test]
 fn prepaid_requires_period_and_unit() {
     let prepaid = || valid().worker_instance_charge_type("PrePaid");
-    assert!(prepaid().worker_period(1).worker_period_unit(PeriodUnit::Month).build().is_ok());
+    assert!(
+        prepaid()
+            .worker_period(1)
+            .worker_period_unit(PeriodUnit::Month)
+            .build()
+            .is_ok()
+    );
     let errors = violations(prepaid());
-    assert!(errors.has("worker_period", RuleKind::RequiredIf), "{errors}");
-    assert!(errors.has("worker_period_unit", RuleKind::RequiredIf), "{errors}");
+    assert!(
+        errors.has("worker_period", RuleKind::RequiredIf),
+        "{errors}"
+    );
+    assert!(
+        errors.has("worker_period_unit", RuleKind::RequiredIf),
+        "{errors}"
+    );
     assert_eq!(errors.violations().len(), 2, "{errors}");
-    assert_only(prepaid().worker_period(1), "worker_period_unit", RuleKind::RequiredIf);
+    assert_only(
+        prepaid().worker_period(1),
+        "worker_period_unit",
+        RuleKind::RequiredIf,
+    );
     // PostPaid (explicit or by default) does not need them, and may carry them.
     assert!(valid().build().is_ok());
-    assert!(valid().worker_instance_charge_type("PostPaid").worker_period(1).worker_period_unit("Month").build().is_ok());
+    assert!(
+        valid()
+            .worker_instance_charge_type("PostPaid")
+            .worker_period(1)
+            .worker_period_unit("Month")
+            .build()
+            .is_ok()
+    );
 }
 
 #[test]
 fn monthly_period_values() {
-    let prepaid = |period| valid().worker_instance_charge_type("PrePaid").worker_period(period).worker_period_unit("Month");
+    let prepaid = |period| {
+        valid()
+            .worker_instance_charge_type("PrePaid")
+            .worker_period(period)
+            .worker_period_unit("Month")
+    };
     for ok in [1, 2, 3, 6, 12] {
         assert!(prepaid(ok).build().is_ok(), "{ok}");
     }
     let text = assert_only(prepaid(4), "worker_period", RuleKind::AllowedValues);
-    assert!(text.contains("1, 2, 3, 6, 12 when worker_period_unit is \"Month\""), "{text}");
+    assert!(
+        text.contains("1, 2, 3, 6, 12 when worker_period_unit is \"Month\""),
+        "{text}"
+    );
 }
 
 #[test]
 fn auto_renew_period_is_required_when_prepaid_and_renewing() {
-    let prepaid = || valid().worker_instance_charge_type("PrePaid").worker_period(1).worker_period_unit("Month");
-    assert!(prepaid().worker_auto_renew(true).worker_auto_renew_period(6).build().is_ok());
+    let prepaid = || {
+        valid()
+            .worker_instance_charge_type("PrePaid")
+            .worker_period(1)
+            .worker_period_unit("Month")
+    };
+    assert!(
+        prepaid()
+            .worker_auto_renew(true)
+            .worker_auto_renew_period(6)
+            .build()
+            .is_ok()
+    );
     assert!(prepaid().worker_auto_renew(false).build().is_ok());
-    assert_only(prepaid().worker_auto_renew(true), "worker_auto_renew_period", RuleKind::RequiredIf);
+    assert_only(
+        prepaid().worker_auto_renew(true),
+        "worker_auto_renew_period",
+        RuleKind::RequiredIf,
+    );
     // Not PrePaid: auto renewal needs no period.
     assert!(valid().worker_auto_renew(true).build().is_ok());
-    let text = assert_only(prepaid().worker_auto_renew(true).worker_auto_renew_period(5), "worker_auto_renew_period", RuleKind::AllowedValues);
+    let text = assert_only(
+        prepaid()
+            .worker_auto_renew(true)
+            .worker_auto_renew_period(5),
+        "worker_auto_renew_period",
+        RuleKind::AllowedValues,
+    );
     assert!(text.contains("got 5"), "{text}");
 }
 
@@ -154,7 +318,10 @@ fn auto_renew_period_is_required_when_prepaid_and_renewing() {
 fn exactly_one_of_key_pair_and_password() {
     let neither = valid().set_key_pair(None);
     let text = assert_only(neither.clone(), "", RuleKind::ExactlyOneOf);
-    assert!(text.contains("key_pair, login_password") && text.contains("none is set"), "{text}");
+    assert!(
+        text.contains("key_pair, login_password") && text.contains("none is set"),
+        "{text}"
+    );
     assert!(neither.clone().login_password("Hello@1234").build().is_ok());
     let both = valid().login_password("Hello@1234");
     let text = assert_only(both, "", RuleKind::ExactlyOneOf);
@@ -164,15 +331,34 @@ fn exactly_one_of_key_pair_and_password() {
 #[test]
 fn login_password_rules_never_show_the_password() {
     let with = |password: &str| valid().set_key_pair(None).login_password(password);
-    for ok in ["Hello@1234", "abcDEF12", "abc123!@#", "A1!bbbbbbbbbbbbbbbbbbbbbbbbbbb"] {
+    for ok in [
+        "Hello@1234",
+        "abcDEF12",
+        "abc123!@#",
+        "A1!bbbbbbbbbbbbbbbbbbbbbbbbbbb",
+    ] {
         assert!(with(ok).build().is_ok(), "{ok}");
     }
     let short = assert_only(with("Ab1!xyz"), "login_password", RuleKind::Length);
-    let long = assert_only(with(&format!("Ab1!{}", "x".repeat(27))), "login_password", RuleKind::Length);
-    let classes = assert_only(with("abcdefgh12"), "login_password", RuleKind::CharacterClasses);
+    let long = assert_only(
+        with(&format!("Ab1!{}", "x".repeat(27))),
+        "login_password",
+        RuleKind::Length,
+    );
+    let classes = assert_only(
+        with("abcdefgh12"),
+        "login_password",
+        RuleKind::CharacterClasses,
+    );
     let charset = assert_only(with("Hello 1234"), "login_password", RuleKind::Pattern);
     let unicode = assert_only(with("Hellö@1234"), "login_password", RuleKind::Pattern);
-    for (text, secret) in [(short, "Ab1!xyz"), (long, "xxxxxxxxxx"), (classes, "abcdefgh12"), (charset, "Hello 1234"), (unicode, "Hellö")] {
+    for (text, secret) in [
+        (short, "Ab1!xyz"),
+        (long, "xxxxxxxxxx"),
+        (classes, "abcdefgh12"),
+        (charset, "Hello 1234"),
+        (unicode, "Hellö"),
+    ] {
         assert!(!text.contains(secret), "secret leaked: {text}");
     }
 }
@@ -180,12 +366,20 @@ fn login_password_rules_never_show_the_password() {
 #[test]
 fn user_data_is_base64_and_sensitive() {
     let script = b"#!/bin/sh\necho hello\n";
-    let request = valid().user_data_from_bytes(script).build().expect("encoded script is valid");
-    let body: serde_json::Value = serde_json::from_slice(&request.body().unwrap().unwrap()).unwrap();
+    let request = valid()
+        .user_data_from_bytes(script)
+        .build()
+        .expect("encoded script is valid");
+    let body: serde_json::Value =
+        serde_json::from_slice(&request.body().unwrap().unwrap()).unwrap();
     assert_eq!(body["user_data"], "IyEvYmluL3NoCmVjaG8gaGVsbG8K");
     assert!(!format!("{request:?}").contains("IyEvYmluL3No"));
     assert!(valid().user_data("aGk=").build().is_ok());
-    assert_only(valid().user_data("#!/bin/sh"), "user_data", RuleKind::Base64);
+    assert_only(
+        valid().user_data("#!/bin/sh"),
+        "user_data",
+        RuleKind::Base64,
+    );
     assert_only(valid().user_data("aGk"), "user_data", RuleKind::Base64);
 }
 
@@ -204,7 +398,11 @@ fn every_violation_is_reported_at_once_with_paths() {
         .worker_data_disks([DataDisk::builder().size(10), DataDisk::builder().size(100)])
         .taints([Taint::builder().effect("Sometimes")]);
     let errors = violations(builder);
-    let found: Vec<(&str, RuleKind)> = errors.violations().iter().map(|v| (v.path.as_str(), v.rule)).collect();
+    let found: Vec<(&str, RuleKind)> = errors
+        .violations()
+        .iter()
+        .map(|v| (v.path.as_str(), v.rule))
+        .collect();
     let expected = [
         ("count", RuleKind::Range),
         ("login_password", RuleKind::Length),
@@ -217,11 +415,17 @@ fn every_violation_is_reported_at_once_with_paths() {
         ("", RuleKind::ExactlyOneOf),
     ];
     for (path, rule) in expected {
-        assert!(found.contains(&(path, rule)), "missing {rule} at {path:?} in: {errors}");
+        assert!(
+            found.contains(&(path, rule)),
+            "missing {rule} at {path:?} in: {errors}"
+        );
     }
     assert_eq!(found.len(), expected.len(), "{errors}");
     let text = errors.to_string();
-    assert!(text.starts_with("the request breaks 9 documented rules:"), "{text}");
+    assert!(
+        text.starts_with("the request breaks 9 documented rules:"),
+        "{text}"
+    );
     assert!(!text.contains("short"), "password leaked: {text}");
 }
 
@@ -232,28 +436,46 @@ fn debug_redacts_secrets() {
         .login_password("Sup3r$ecretPw")
         .user_data_from_bytes("export TOKEN=hunter2")
         .build_unvalidated();
-    let debug = format!("{request:?} {:?}", ScaleOutClusterRequest::builder().login_password("Sup3r$ecretPw"));
-    assert!(!debug.contains("Sup3r$ecretPw") && !debug.contains("ZXhwb3J0"), "{debug}");
+    let debug = format!(
+        "{request:?} {:?}",
+        ScaleOutClusterRequest::builder().login_password("Sup3r$ecretPw")
+    );
+    assert!(
+        !debug.contains("Sup3r$ecretPw") && !debug.contains("ZXhwb3J0"),
+        "{debug}"
+    );
     assert!(debug.contains("login_password: Some(******)"), "{debug}");
 }
 
 #[test]
 fn wire_format_matches_the_documentation() {
     let request = valid()
-        .worker_data_disks([DataDisk::builder().category("cloud_essd").size(200).encrypted(true)])
-        .runtime(acs_cs20151215::types::Runtime::builder().name("containerd").version("1.6"))
+        .worker_data_disks([DataDisk::builder()
+            .category("cloud_essd")
+            .size(200)
+            .encrypted(true)])
+        .runtime(
+            acs_cs20151215::types::Runtime::builder()
+                .name("containerd")
+                .version("1.6"),
+        )
         .tags([Tag::builder().key("tier").value("前端 \"x\"\n")])
         .build()
         .unwrap();
-    assert_eq!(request.path().unwrap(), "/api/v2/clusters/c82e6987e2961451182edacd74faf");
+    assert_eq!(
+        request.path().unwrap(),
+        "/api/v2/clusters/c82e6987e2961451182edacd74faf"
+    );
     let body = String::from_utf8(request.body().unwrap().unwrap()).unwrap();
     assert_eq!(
         body,
         r#"{"count":3,"worker_system_disk_size":120,"key_pair":"my-key","runtime":{"name":"containerd","version":"1.6"},"vswitch_ids":["vsw-1"],"worker_data_disks":[{"category":"cloud_essd","encrypted":"true","size":"200"}],"tags":[{"key":"tier","value":"前端 \"x\"\n"}]}"#
     );
     assert_eq!(<ScaleOutClusterRequest as Operation>::METHOD, "POST");
-    assert!(!<ScaleOutClusterRequest as Operation>::IDEMPOTENT);
-    let empty = ScaleOutClusterRequest::builder().cluster_id("c 1/ä").build_unvalidated();
+    const { assert!(!<ScaleOutClusterRequest as Operation>::IDEMPOTENT) };
+    let empty = ScaleOutClusterRequest::builder()
+        .cluster_id("c 1/ä")
+        .build_unvalidated();
     assert_eq!(empty.body().unwrap().unwrap(), b"{}");
     assert_eq!(empty.path().unwrap(), "/api/v2/clusters/c%201%2F%C3%A4");
 }
@@ -261,11 +483,14 @@ fn wire_format_matches_the_documentation() {
 #[test]
 fn responses_are_parsed_leniently() {
     use acs_cs20151215::ScaleOutClusterResponse;
-    let full: ScaleOutClusterResponse =
-        serde_json::from_str(r#"{"cluster_id":"c","task_id":"T-1","request_id":"R","extra":{"x":1}}"#).unwrap();
+    let full: ScaleOutClusterResponse = serde_json::from_str(
+        r#"{"cluster_id":"c","task_id":"T-1","request_id":"R","extra":{"x":1}}"#,
+    )
+    .unwrap();
     assert_eq!(full.task_id.as_deref(), Some("T-1"));
     let empty: ScaleOutClusterResponse = serde_json::from_str("{}").unwrap();
     assert!(empty.task_id.is_none() && empty.cluster_id.is_none());
-    let disk: DataDisk = serde_json::from_str(r#"{"size":120,"encrypted":"false","category":"x"}"#).unwrap();
+    let disk: DataDisk =
+        serde_json::from_str(r#"{"size":120,"encrypted":"false","category":"x"}"#).unwrap();
     assert_eq!((disk.size, disk.encrypted), (Some(120), Some(false)));
 }

@@ -29,7 +29,9 @@ fn main() -> ExitCode {
 }
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_owned)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_owned)
 }
 
 fn codegen(args: &[String]) -> ExitCode {
@@ -57,11 +59,17 @@ fn codegen(args: &[String]) -> ExitCode {
         Ok(services) => services,
         Err(errors) => {
             eprintln!("{errors}");
-            eprintln!("codegen: {} error(s) in the spec; nothing written", errors.0.len());
+            eprintln!(
+                "codegen: {} error(s) in the spec; nothing written",
+                errors.0.len()
+            );
             return ExitCode::from(1);
         }
     };
-    let files: Vec<_> = services.iter().flat_map(|s| acs_codegen::emit::emit(s, &acs_codegen::format::rustfmt)).collect();
+    let files: Vec<_> = services
+        .iter()
+        .flat_map(|s| acs_codegen::emit::emit(s, &acs_codegen::format::rustfmt))
+        .collect();
     let dirs: Vec<String> = services.iter().map(|s| s.crate_dir.clone()).collect();
     let drift = match acs_codegen::files::drift(&root, &files, &dirs) {
         Ok(drift) => drift,
@@ -72,13 +80,18 @@ fn codegen(args: &[String]) -> ExitCode {
     };
     if check {
         if drift.is_clean() {
-            println!("codegen --check: {} generated files are up to date", files.len());
+            println!(
+                "codegen --check: {} generated files are up to date",
+                files.len()
+            );
             return ExitCode::SUCCESS;
         }
         for line in drift.report() {
             eprintln!("{line}");
         }
-        eprintln!("codegen --check: generated files differ from the spec; run `cargo xtask codegen`");
+        eprintln!(
+            "codegen --check: generated files differ from the spec; run `cargo xtask codegen`"
+        );
         return ExitCode::from(1);
     }
     if let Err(e) = acs_codegen::files::apply(&root, &files, &drift) {

@@ -1,10 +1,21 @@
 //! Rustdoc text from the spec: documentation, defaults, examples, constraints and rules.
 
-use crate::model::{Constraint, ConstraintKind, Literal, Member, Operation, Rule, RuleKind, Structure, Type};
+use crate::model::{
+    Constraint, ConstraintKind, Literal, Member, Operation, Rule, RuleKind, Structure, Type,
+};
 
 /// `text` as `#[doc]` lines (each with the leading space rustdoc expects).
 pub fn lines(text: &str) -> Vec<String> {
-    text.trim_end().lines().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") }).collect()
+    text.trim_end()
+        .lines()
+        .map(|line| {
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {line}")
+            }
+        })
+        .collect()
 }
 
 /// The documentation of a member: its text, then the facts the spec records about it.
@@ -34,7 +45,11 @@ pub fn member(m: &Member) -> Vec<String> {
     }
     let mut constraints: Vec<String> = m.constraints.iter().map(constraint).collect();
     if let Type::List(item) = &m.ty {
-        constraints.extend(item.constraints.iter().map(|c| format!("each item: {}", constraint(c))));
+        constraints.extend(
+            item.constraints
+                .iter()
+                .map(|c| format!("each item: {}", constraint(c))),
+        );
     }
     if let Some(d) = &m.deprecated {
         facts.push(format!("**Deprecated:** {}", d.message));
@@ -88,7 +103,11 @@ pub fn operation(op: &Operation) -> String {
         text.push_str("\n\n# Errors\n\n");
         for e in &op.errors {
             let status = e.status.map(|s| format!(" (HTTP {s})")).unwrap_or_default();
-            text.push_str(&format!("- `{}`{status}: {}\n", e.code, e.documentation.trim()));
+            text.push_str(&format!(
+                "- `{}`{status}: {}\n",
+                e.code,
+                e.documentation.trim()
+            ));
         }
     }
     text
@@ -97,12 +116,18 @@ pub fn operation(op: &Operation) -> String {
 fn constraint(c: &Constraint) -> String {
     let text = match &c.kind {
         ConstraintKind::Range { min, max } => format!("value {}", bounds(*min, *max)),
-        ConstraintKind::Length { min, max } => format!("length {} characters", bounds(min.map(to_f64), max.map(to_f64))),
-        ConstraintKind::Items { min, max } => format!("{} items", bounds(min.map(to_f64), max.map(to_f64))),
+        ConstraintKind::Length { min, max } => format!(
+            "length {} characters",
+            bounds(min.map(to_f64), max.map(to_f64))
+        ),
+        ConstraintKind::Items { min, max } => {
+            format!("{} items", bounds(min.map(to_f64), max.map(to_f64)))
+        }
         ConstraintKind::Pattern { description, .. } => format!("must be {description}"),
         ConstraintKind::AllowedValues(values) => format!("one of {}", literals(values)),
         ConstraintKind::CharacterClasses { min, special } => format!(
-            "at least {min} of: upper-case letters, lower-case letters, digits, special characters {}", code(special)
+            "at least {min} of: upper-case letters, lower-case letters, digits, special characters {}",
+            code(special)
         ),
     };
     match &c.source {
@@ -113,16 +138,36 @@ fn constraint(c: &Constraint) -> String {
 
 fn rule(r: &Rule) -> String {
     let when = |conditions: &[crate::model::Condition]| {
-        conditions.iter().map(|c| format!("`{}` is {}", c.member, literal(&c.equals))).collect::<Vec<_>>().join(" and ")
+        conditions
+            .iter()
+            .map(|c| format!("`{}` is {}", c.member, literal(&c.equals)))
+            .collect::<Vec<_>>()
+            .join(" and ")
     };
-    let names = |members: &[String]| members.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+    let names = |members: &[String]| {
+        members
+            .iter()
+            .map(|m| format!("`{m}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let text = match &r.kind {
-        RuleKind::RequiredIf { members, when: c } => format!("{} required when {}", names(members), when(c)),
+        RuleKind::RequiredIf { members, when: c } => {
+            format!("{} required when {}", names(members), when(c))
+        }
         RuleKind::ExactlyOneOf(m) => format!("exactly one of {} must be set", names(m)),
         RuleKind::AtLeastOneOf(m) => format!("at least one of {} must be set", names(m)),
         RuleKind::AtMostOneOf(m) => format!("at most one of {} may be set", names(m)),
-        RuleKind::AllowedValuesIf { member, values, when: c } => {
-            format!("`{member}` must be one of {} when {}", literals(values), when(c))
+        RuleKind::AllowedValuesIf {
+            member,
+            values,
+            when: c,
+        } => {
+            format!(
+                "`{member}` must be one of {} when {}",
+                literals(values),
+                when(c)
+            )
         }
     };
     match &r.source {
@@ -133,7 +178,11 @@ fn rule(r: &Rule) -> String {
 
 /// Inline code that may itself contain backticks.
 fn code(text: &str) -> String {
-    if text.contains('`') { format!("`` {text} ``") } else { format!("`{text}`") }
+    if text.contains('`') {
+        format!("`` {text} ``")
+    } else {
+        format!("`{text}`")
+    }
 }
 
 fn literals(values: &[Literal]) -> String {

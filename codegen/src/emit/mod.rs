@@ -27,26 +27,57 @@ pub fn emit(service: &Service, format: &dyn Fn(&str) -> String) -> Vec<Generated
     let paths = shape_paths(service);
     let dir = &service.crate_dir;
     let mut files = vec![
-        rust_file(format!("{dir}/src/lib.rs"), &service.source_dir, lib_rs(service), format),
-        rust_file(format!("{dir}/src/types.rs"), &format!("{}/service.json", service.source_dir), types_rs(service, &paths), format),
-        rust_file(format!("{dir}/src/operations/mod.rs"), &service.source_dir, operations_mod(service), format),
+        rust_file(
+            format!("{dir}/src/lib.rs"),
+            &service.source_dir,
+            lib_rs(service),
+            format,
+        ),
+        rust_file(
+            format!("{dir}/src/types.rs"),
+            &format!("{}/service.json", service.source_dir),
+            types_rs(service, &paths),
+            format,
+        ),
+        rust_file(
+            format!("{dir}/src/operations/mod.rs"),
+            &service.source_dir,
+            operations_mod(service),
+            format,
+        ),
     ];
     for op in &service.operations {
         let source = op.source_file.to_string_lossy().replace('\\', "/");
-        files.push(rust_file(format!("{dir}/src/operations/{}.rs", op.module), &source, operation_rs(service, op, &paths), format));
+        files.push(rust_file(
+            format!("{dir}/src/operations/{}.rs", op.module),
+            &source,
+            operation_rs(service, op, &paths),
+            format,
+        ));
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files
 }
 
-fn rust_file(path: String, source: &str, tokens: TokenStream, format: &dyn Fn(&str) -> String) -> GeneratedFile {
+fn rust_file(
+    path: String,
+    source: &str,
+    tokens: TokenStream,
+    format: &dyn Fn(&str) -> String,
+) -> GeneratedFile {
     let body = match syn::parse2::<syn::File>(tokens.clone()) {
         Ok(file) => prettyplease::unparse(&file),
         // Unparsable tokens are a generator bug; keep them visible instead of panicking.
-        Err(e) => format!("compile_error!({:?});\n{tokens}\n", format!("generator produced invalid Rust: {e}")),
+        Err(e) => format!(
+            "compile_error!({:?});\n{tokens}\n",
+            format!("generator produced invalid Rust: {e}")
+        ),
     };
     let text = format!("// {GENERATED_MARKER} from {source}. Do not edit.\n\n{body}");
-    GeneratedFile { path, contents: format(&text) }
+    GeneratedFile {
+        path,
+        contents: format(&text),
+    }
 }
 
 /// Where each named shape is declared, as a path usable from any module of the crate.
@@ -60,7 +91,10 @@ fn shape_paths(service: &Service) -> ShapePaths {
         let module = format_ident!("{}", op.module);
         for shape in &op.shapes {
             let ident = format_ident!("{}", shape_name(shape));
-            paths.insert(shape_name(shape).to_owned(), quote!(crate::operations::#module::#ident));
+            paths.insert(
+                shape_name(shape).to_owned(),
+                quote!(crate::operations::#module::#ident),
+            );
         }
     }
     paths
@@ -90,10 +124,25 @@ fn docs_structure(s: &crate::model::Structure) -> String {
 /// The `use` lines a module needs for the derives and types it uses.
 fn imports(items: &[TokenStream]) -> TokenStream {
     let text: String = items.iter().map(ToString::to_string).collect();
-    let has = |word: &str| text.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == word);
-    let macros: Vec<_> = ["Builder", "Operation", "Validate", "WireEnum"].into_iter().filter(|m| has(m)).map(|m| format_ident!("{m}")).collect();
-    let serde: Vec<_> = ["Deserialize", "Serialize"].into_iter().filter(|m| has(m)).map(|m| format_ident!("{m}")).collect();
-    let sensitive = has("Sensitive").then(|| quote!(use acs_runtime::Sensitive;));
+    let has = |word: &str| {
+        text.split(|c: char| !c.is_alphanumeric() && c != '_')
+            .any(|w| w == word)
+    };
+    let macros: Vec<_> = ["Builder", "Operation", "Validate", "WireEnum"]
+        .into_iter()
+        .filter(|m| has(m))
+        .map(|m| format_ident!("{m}"))
+        .collect();
+    let serde: Vec<_> = ["Deserialize", "Serialize"]
+        .into_iter()
+        .filter(|m| has(m))
+        .map(|m| format_ident!("{m}"))
+        .collect();
+    let sensitive = has("Sensitive").then(|| {
+        quote!(
+            use acs_runtime::Sensitive;
+        )
+    });
     let macros = (!macros.is_empty()).then(|| quote!(use acs_macros::{#(#macros),*};));
     let serde = (!serde.is_empty()).then(|| quote!(use serde::{#(#serde),*};));
     quote!(#macros #sensitive #serde)
@@ -113,9 +162,16 @@ fn operation_rs(service: &Service, op: &Operation, paths: &ShapePaths) -> TokenS
     ];
     items.extend(shape_items(&op.shapes, paths));
     let imports = imports(&items);
-    let doc = docs::lines(&format!("`{}`: {}", op.name, first_sentence(&op.documentation)));
+    let doc = docs::lines(&format!(
+        "`{}`: {}",
+        op.name,
+        first_sentence(&op.documentation)
+    ));
     quote! {
         #(#![doc = #doc])*
+        // Rules of one request often share a condition; clippy mistakes the repeated
+        // condition for a duplicated attribute.
+        #![allow(clippy::duplicated_attributes)]
         #imports
         #(#items)*
     }
@@ -153,9 +209,18 @@ fn operations_mod(service: &Service) -> TokenStream {
 }
 
 fn lib_rs(service: &Service) -> TokenStream {
-    let mut doc = format!("{} — API version {}\n\n{}\n\n# Operations\n\n", service.title, service.version, service.documentation.trim());
+    let mut doc = format!(
+        "{} — API version {}\n\n{}\n\n# Operations\n\n",
+        service.title,
+        service.version,
+        service.documentation.trim()
+    );
     for op in &service.operations {
-        let deprecated = if op.deprecated.is_some() { " *(deprecated)*" } else { "" };
+        let deprecated = if op.deprecated.is_some() {
+            " *(deprecated)*"
+        } else {
+            ""
+        };
         doc.push_str(&format!(
             "- [`{}`](operations::{}){deprecated}: {}\n",
             op.name,
@@ -178,8 +243,16 @@ fn lib_rs(service: &Service) -> TokenStream {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),
     };
-    let overrides = service.endpoints.overrides.iter().map(|(region, host)| quote!((#region, #host)));
-    let unique: BTreeSet<&str> = service.operations.iter().map(|op| op.name.as_str()).collect();
+    let overrides = service
+        .endpoints
+        .overrides
+        .iter()
+        .map(|(region, host)| quote!((#region, #host)));
+    let unique: BTreeSet<&str> = service
+        .operations
+        .iter()
+        .map(|op| op.name.as_str())
+        .collect();
     let names = unique.into_iter();
     quote! {
         #(#![doc = #doc])*

@@ -61,11 +61,23 @@ pub fn method_name(method: Method) -> &'static str {
 }
 
 /// A structure. `operation` is the `#[operation(...)]` attribute of a request.
-pub fn structure(s: &Structure, doc: &str, operation: Option<TokenStream>, paths: &ShapePaths) -> TokenStream {
+pub fn structure(
+    s: &Structure,
+    doc: &str,
+    operation: Option<TokenStream>,
+    paths: &ShapePaths,
+) -> TokenStream {
     let name = format_ident!("{}", s.name);
     let doc = docs::lines(doc);
     let input = s.usage.is_input();
-    let mut derives = vec![quote!(Clone), quote!(Debug), quote!(Default), quote!(PartialEq), quote!(Serialize), quote!(Deserialize)];
+    let mut derives = vec![
+        quote!(Clone),
+        quote!(Debug),
+        quote!(Default),
+        quote!(PartialEq),
+        quote!(Serialize),
+        quote!(Deserialize),
+    ];
     if input {
         derives.push(quote!(Validate));
         derives.push(quote!(Builder));
@@ -73,7 +85,11 @@ pub fn structure(s: &Structure, doc: &str, operation: Option<TokenStream>, paths
     if operation.is_some() {
         derives.push(quote!(Operation));
     }
-    let rules = if input { s.rules.iter().map(rule).collect() } else { Vec::new() };
+    let rules = if input {
+        s.rules.iter().map(rule).collect()
+    } else {
+        Vec::new()
+    };
     let fields = s.members.iter().map(|m| field(m, input, paths));
     quote! {
         #(#[doc = #doc])*
@@ -118,7 +134,8 @@ pub fn enumeration(e: &Enum) -> TokenStream {
 }
 
 fn field(m: &Member, input: bool, paths: &ShapePaths) -> TokenStream {
-    let ident: syn::Ident = syn::parse_str(&m.rust_name).unwrap_or_else(|_| format_ident!("{}", m.rust_name.trim_start_matches("r#")));
+    let ident: syn::Ident = syn::parse_str(&m.rust_name)
+        .unwrap_or_else(|_| format_ident!("{}", m.rust_name.trim_start_matches("r#")));
     let doc = docs::member(m);
     let inner = rust_type(&m.ty, m.sensitive, paths);
     let bare = input && m.binding == Binding::Path && m.required;
@@ -147,7 +164,11 @@ fn field(m: &Member, input: bool, paths: &ShapePaths) -> TokenStream {
             Binding::Body => quote!(),
         }
     });
-    let validate = if input { validate_attrs(m) } else { TokenStream::new() };
+    let validate = if input {
+        validate_attrs(m)
+    } else {
+        TokenStream::new()
+    };
     let builder = (input && m.ty == Type::Base64).then(|| quote!(#[builder(base64)]));
     quote! {
         #(#[doc = #doc])*
@@ -178,7 +199,11 @@ pub fn rust_type(ty: &Type, sensitive: bool, paths: &ShapePaths) -> TokenStream 
         }
         Type::Structure(name) | Type::Enum(name) => shape_path(paths, name),
     };
-    if sensitive { quote!(Sensitive<#plain>) } else { plain }
+    if sensitive {
+        quote!(Sensitive<#plain>)
+    } else {
+        plain
+    }
 }
 
 fn validate_attrs(m: &Member) -> TokenStream {
@@ -229,18 +254,22 @@ fn validate_attrs(m: &Member) -> TokenStream {
 fn constraint(c: &Constraint) -> TokenStream {
     match &c.kind {
         ConstraintKind::Range { min, max } => {
-            let bounds = [("min", min), ("max", max)].into_iter().filter_map(|(k, v)| {
-                v.map(|v| {
-                    let k = format_ident!("{k}");
-                    let lit = number(v);
-                    quote!(#k = #lit)
-                })
-            });
+            let bounds = [("min", min), ("max", max)]
+                .into_iter()
+                .filter_map(|(k, v)| {
+                    v.map(|v| {
+                        let k = format_ident!("{k}");
+                        let lit = number(v);
+                        quote!(#k = #lit)
+                    })
+                });
             quote!(range(#(#bounds),*))
         }
         ConstraintKind::Length { min, max } => counts("length", *min, *max),
         ConstraintKind::Items { min, max } => counts("items", *min, *max),
-        ConstraintKind::Pattern { regex, description } => quote!(pattern(regex = #regex, describe = #description)),
+        ConstraintKind::Pattern { regex, description } => {
+            quote!(pattern(regex = #regex, describe = #description))
+        }
         ConstraintKind::AllowedValues(values) => {
             let values = values.iter().map(literal);
             quote!(one_of(#(#values),*))
@@ -254,13 +283,15 @@ fn constraint(c: &Constraint) -> TokenStream {
 
 fn counts(name: &str, min: Option<u64>, max: Option<u64>) -> TokenStream {
     let name = format_ident!("{name}");
-    let bounds = [("min", min), ("max", max)].into_iter().filter_map(|(k, v)| {
-        v.map(|v| {
-            let k = format_ident!("{k}");
-            let lit = Lit::u64_unsuffixed(v);
-            quote!(#k = #lit)
-        })
-    });
+    let bounds = [("min", min), ("max", max)]
+        .into_iter()
+        .filter_map(|(k, v)| {
+            v.map(|v| {
+                let k = format_ident!("{k}");
+                let lit = Lit::u64_unsuffixed(v);
+                quote!(#k = #lit)
+            })
+        });
     quote!(#name(#(#bounds),*))
 }
 
@@ -286,7 +317,13 @@ pub fn literal(l: &Literal) -> TokenStream {
 
 fn rule(r: &crate::model::Rule) -> TokenStream {
     let idents = |names: &[String]| -> Vec<syn::Ident> {
-        names.iter().map(|n| syn::parse_str(n).unwrap_or_else(|_| format_ident!("{}", n.trim_start_matches("r#")))).collect()
+        names
+            .iter()
+            .map(|n| {
+                syn::parse_str(n)
+                    .unwrap_or_else(|_| format_ident!("{}", n.trim_start_matches("r#")))
+            })
+            .collect()
     };
     let when = |conditions: &[crate::model::Condition]| {
         let terms = conditions.iter().map(|c| {
@@ -297,7 +334,10 @@ fn rule(r: &crate::model::Rule) -> TokenStream {
         quote!(when(#(#terms),*))
     };
     match &r.kind {
-        RuleKind::RequiredIf { members, when: conditions } => {
+        RuleKind::RequiredIf {
+            members,
+            when: conditions,
+        } => {
             let members = idents(members);
             let when = when(conditions);
             quote!(#[validate(required_if(members(#(#members),*), #when))])
@@ -314,7 +354,11 @@ fn rule(r: &crate::model::Rule) -> TokenStream {
             let members = idents(members);
             quote!(#[validate(at_most_one_of(#(#members),*))])
         }
-        RuleKind::AllowedValuesIf { member, values, when: conditions } => {
+        RuleKind::AllowedValuesIf {
+            member,
+            values,
+            when: conditions,
+        } => {
             let member = idents(std::slice::from_ref(member));
             let values = values.iter().map(literal);
             let when = when(conditions);

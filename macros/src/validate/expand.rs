@@ -53,7 +53,13 @@ fn field_checks(field: &Field) -> TokenStream {
     let each = (!field.each.is_empty()).then(|| {
         let item_site = quote!(check::Site::here(path));
         let item_checks = field.each.iter().map(|c| {
-            constraint_check(c, &quote!(::core::option::Option::Some(item)), &item_site, &quote!(*item), "")
+            constraint_check(
+                c,
+                &quote!(::core::option::Option::Some(item)),
+                &item_site,
+                &quote!(*item),
+                "",
+            )
         });
         let items = if field.is_option {
             quote!(::core::option::Option::as_deref(&self.#ident).unwrap_or_default())
@@ -116,9 +122,16 @@ fn constraint_check(
     }
 }
 
-fn allowed(values: &[Lit], value: &TokenStream, site: &TokenStream, condition: &str) -> TokenStream {
+fn allowed(
+    values: &[Lit],
+    value: &TokenStream,
+    site: &TokenStream,
+    condition: &str,
+) -> TokenStream {
     match values.first() {
-        Some(Lit::Str(_)) => quote!(check::allowed_text(#value, &[#(#values),*], #condition, #site, out);),
+        Some(Lit::Str(_)) => {
+            quote!(check::allowed_text(#value, &[#(#values),*], #condition, #site, out);)
+        }
         _ => {
             let numbers = values.iter().map(|v| match v {
                 Lit::Int(i) => {
@@ -148,9 +161,9 @@ fn rule_checks(input: &Input, rule: &Rule) -> TokenStream {
         }
         Rule::Group { kind, members } => {
             let kind = match kind {
-                GroupKind::ExactlyOne => quote!(ExactlyOneOf),
-                GroupKind::AtLeastOne => quote!(AtLeastOneOf),
-                GroupKind::AtMostOne => quote!(AtMostOneOf),
+                GroupKind::Exactly => quote!(ExactlyOneOf),
+                GroupKind::AtLeast => quote!(AtLeastOneOf),
+                GroupKind::AtMost => quote!(AtMostOneOf),
             };
             let entries = members.iter().map(|member| {
                 let name = member.to_string();
@@ -165,7 +178,11 @@ fn rule_checks(input: &Input, rule: &Rule) -> TokenStream {
                 );
             }
         }
-        Rule::AllowedValuesIf { member, one_of, when } => {
+        Rule::AllowedValuesIf {
+            member,
+            one_of,
+            when,
+        } => {
             let (test, describe) = conditions(input, when);
             let Some(field) = input.field(member) else {
                 return TokenStream::new();
@@ -173,7 +190,12 @@ fn rule_checks(input: &Input, rule: &Rule) -> TokenStream {
             let value = value_of(field);
             let name = member.to_string();
             let condition = format!(" when {describe}");
-            let check = allowed(one_of, &value, &quote!(check::Site::new(path, #name)), &condition);
+            let check = allowed(
+                one_of,
+                &value,
+                &quote!(check::Site::new(path, #name)),
+                &condition,
+            );
             quote!(if #test { #check })
         }
     }

@@ -9,8 +9,7 @@ use syn::{DeriveInput, Ident, Lit, LitStr, Type};
 use crate::attr::{Errors, for_each_nested, lit_value, string_value, unknown};
 
 const FIELD_KEYS: &str = "required, range, length, pattern, one_of, items, character_classes, base64, nested, each, default";
-const EACH_KEYS: &str =
-    "range, length, pattern, one_of, character_classes, base64, nested";
+const EACH_KEYS: &str = "range, length, pattern, one_of, character_classes, base64, nested";
 const STRUCT_KEYS: &str =
     "required_if, exactly_one_of, at_least_one_of, at_most_one_of, allowed_values_if";
 
@@ -55,16 +54,26 @@ pub struct Condition {
 
 /// A cross-field rule on the struct.
 pub enum Rule {
-    RequiredIf { members: Vec<Ident>, when: Vec<Condition> },
-    Group { kind: GroupKind, members: Vec<Ident> },
-    AllowedValuesIf { member: Ident, one_of: Vec<Lit>, when: Vec<Condition> },
+    RequiredIf {
+        members: Vec<Ident>,
+        when: Vec<Condition>,
+    },
+    Group {
+        kind: GroupKind,
+        members: Vec<Ident>,
+    },
+    AllowedValuesIf {
+        member: Ident,
+        one_of: Vec<Lit>,
+        when: Vec<Condition>,
+    },
 }
 
 #[derive(Clone, Copy)]
 pub enum GroupKind {
-    ExactlyOne,
-    AtLeastOne,
-    AtMostOne,
+    Exactly,
+    AtLeast,
+    AtMost,
 }
 
 impl Input {
@@ -119,7 +128,11 @@ impl Input {
                 Rule::Group { members, .. } => (members.iter().collect(), &[]),
                 Rule::AllowedValuesIf { member, when, .. } => (vec![member], when),
             };
-            for member in members.iter().copied().chain(when.iter().map(|c| &c.member)) {
+            for member in members
+                .iter()
+                .copied()
+                .chain(when.iter().map(|c| &c.member))
+            {
                 if self.field(member).is_none() {
                     errors.push(syn::Error::new(
                         member.span(),
@@ -181,7 +194,8 @@ impl Field {
                     let constraint = Constraint::parse(&inner)?
                         .ok_or_else(|| unknown(&inner, "item constraint", EACH_KEYS))?;
                     if matches!(constraint, Constraint::Items { .. }) {
-                        return Err(inner.error("`items` counts the list itself; put it outside `each(...)`"));
+                        return Err(inner
+                            .error("`items` counts the list itself; put it outside `each(...)`"));
                     }
                     parsed.each.push(constraint);
                     Ok(())
@@ -230,7 +244,10 @@ impl Constraint {
             })?;
             let regex = regex.ok_or_else(|| meta.error("`pattern` needs `regex = \"...\"`"))?;
             if let Err(e) = regex_lite::Regex::new(&regex.value()) {
-                return Err(syn::Error::new(regex.span(), format!("invalid regular expression: {e}")));
+                return Err(syn::Error::new(
+                    regex.span(),
+                    format!("invalid regular expression: {e}"),
+                ));
             }
             let describe = describe.unwrap_or_else(|| {
                 LitStr::new(&format!("text matching {}", regex.value()), regex.span())
@@ -249,7 +266,10 @@ impl Constraint {
                     let lit: syn::LitInt = inner.value()?.parse()?;
                     let n: u32 = lit.base10_parse()?;
                     if !(1..=4).contains(&n) {
-                        return Err(syn::Error::new(lit.span(), "there are 4 character classes; `min` must be 1 to 4"));
+                        return Err(syn::Error::new(
+                            lit.span(),
+                            "there are 4 character classes; `min` must be 1 to 4",
+                        ));
                     }
                     min = Some(n);
                 } else if inner.path.is_ident("special") {
@@ -261,7 +281,8 @@ impl Constraint {
             })?;
             Self::CharacterClasses {
                 min: min.ok_or_else(|| meta.error("`character_classes` needs `min = N`"))?,
-                special: special.ok_or_else(|| meta.error("`character_classes` needs `special = \"...\"`"))?,
+                special: special
+                    .ok_or_else(|| meta.error("`character_classes` needs `special = \"...\"`"))?,
             }
         } else if key("base64") {
             Self::Base64
@@ -283,11 +304,11 @@ impl Rule {
             })
         };
         if meta.path.is_ident("exactly_one_of") {
-            group(GroupKind::ExactlyOne)
+            group(GroupKind::Exactly)
         } else if meta.path.is_ident("at_least_one_of") {
-            group(GroupKind::AtLeastOne)
+            group(GroupKind::AtLeast)
         } else if meta.path.is_ident("at_most_one_of") {
-            group(GroupKind::AtMostOne)
+            group(GroupKind::AtMost)
         } else if meta.path.is_ident("required_if") {
             let (mut members, mut when) = (Vec::new(), Vec::new());
             meta.parse_nested_meta(|inner| {
@@ -314,15 +335,24 @@ impl Rule {
                 } else if inner.path.is_ident("when") {
                     when = conditions(&inner)?;
                 } else {
-                    return Err(unknown(&inner, "allowed_values_if key", "member, one_of, when"));
+                    return Err(unknown(
+                        &inner,
+                        "allowed_values_if key",
+                        "member, one_of, when",
+                    ));
                 }
                 Ok(())
             })?;
-            let member = member.ok_or_else(|| meta.error("`allowed_values_if` needs `member = field`"))?;
+            let member =
+                member.ok_or_else(|| meta.error("`allowed_values_if` needs `member = field`"))?;
             if one_of.is_empty() || when.is_empty() {
                 return Err(meta.error("`allowed_values_if` needs `one_of(...)` and `when(...)`"));
             }
-            Ok(Self::AllowedValuesIf { member, one_of, when })
+            Ok(Self::AllowedValuesIf {
+                member,
+                one_of,
+                when,
+            })
         } else {
             Err(unknown(meta, "rule", STRUCT_KEYS))
         }
@@ -357,7 +387,9 @@ fn bounds<T: Copy + PartialOrd>(
     })?;
     match (min, max) {
         (None, None) => Err(meta.error("expected `min = ..`, `max = ..` or both")),
-        (Some(lo), Some(hi)) if lo > hi => Err(meta.error("`min` is greater than `max`: no value can pass")),
+        (Some(lo), Some(hi)) if lo > hi => {
+            Err(meta.error("`min` is greater than `max`: no value can pass"))
+        }
         _ => Ok((min, max)),
     }
 }
@@ -373,7 +405,10 @@ fn number(lit: &Lit) -> syn::Result<f64> {
 fn count(lit: &Lit) -> syn::Result<u64> {
     match lit {
         Lit::Int(i) => i.base10_parse(),
-        other => Err(syn::Error::new(other.span(), "expected a non-negative integer")),
+        other => Err(syn::Error::new(
+            other.span(),
+            "expected a non-negative integer",
+        )),
     }
 }
 
@@ -382,7 +417,9 @@ fn literal_list(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<Lit>> {
     syn::parenthesized!(content in meta.input);
     let list = content.parse_terminated(Lit::parse_for_list, syn::Token![,])?;
     let values: Vec<Lit> = list.into_iter().collect();
-    let kinds_agree = values.windows(2).all(|w| literal_eq(&w[0], &w[1]).is_some());
+    let kinds_agree = values
+        .windows(2)
+        .all(|w| literal_eq(&w[0], &w[1]).is_some());
     if !kinds_agree {
         return Err(meta.error("all values must be literals of one kind (text, integer or bool)"));
     }
@@ -398,7 +435,10 @@ impl ParseForList for Lit {
         let lit: Lit = input.parse()?;
         match lit {
             Lit::Str(_) | Lit::Int(_) | Lit::Bool(_) => Ok(lit),
-            other => Err(syn::Error::new(other.span(), "expected a text, integer or bool literal")),
+            other => Err(syn::Error::new(
+                other.span(),
+                "expected a text, integer or bool literal",
+            )),
         }
     }
 }
@@ -420,11 +460,13 @@ fn conditions(meta: &ParseNestedMeta<'_>) -> syn::Result<Vec<Condition>> {
             .ok_or_else(|| inner.error("expected `field = literal`"))?;
         let equals = lit_value(&inner)?;
         if !matches!(equals, Lit::Str(_) | Lit::Int(_) | Lit::Bool(_)) {
-            return Err(syn::Error::new(equals.span(), "expected a text, integer or bool literal"));
+            return Err(syn::Error::new(
+                equals.span(),
+                "expected a text, integer or bool literal",
+            ));
         }
         out.push(Condition { member, equals });
         Ok(())
     })?;
     Ok(out)
 }
-

@@ -46,7 +46,11 @@ impl<'a> Site<'a> {
 /// The member must be set.
 pub fn required(value: &impl Presence, site: Site<'_>, out: &mut Vec<Violation>) {
     if !value.is_present() {
-        site.report(out, RuleKind::Required, "is required but not set".to_owned());
+        site.report(
+            out,
+            RuleKind::Required,
+            "is required but not set".to_owned(),
+        );
     }
 }
 
@@ -186,10 +190,7 @@ pub fn allowed_number<T: CheckedNumber + ?Sized>(
         site.report(
             out,
             RuleKind::AllowedValues,
-            format!(
-                "must be one of {list}{condition} (got {})",
-                number(value)
-            ),
+            format!("must be one of {list}{condition} (got {})", number(value)),
         );
     }
 }
@@ -244,7 +245,11 @@ pub fn character_classes<T: CheckedText + ?Sized>(
 }
 
 /// The text must be standard base64 (RFC 4648 alphabet, with padding).
-pub fn base64<T: CheckedText + ?Sized>(value: Option<&T>, site: Site<'_>, out: &mut Vec<Violation>) {
+pub fn base64<T: CheckedText + ?Sized>(
+    value: Option<&T>,
+    site: Site<'_>,
+    out: &mut Vec<Violation>,
+) {
     let Some(value) = value else { return };
     if base64::engine::general_purpose::STANDARD
         .decode(value.text())
@@ -301,7 +306,12 @@ pub fn group(rule: RuleKind, set: &[(&str, bool)], site: Site<'_>, out: &mut Vec
 
 /// The member must be set because `condition` (`"worker_instance_charge_type is
 /// \"PrePaid\""`) holds.
-pub fn required_if(value: &impl Presence, condition: &str, site: Site<'_>, out: &mut Vec<Violation>) {
+pub fn required_if(
+    value: &impl Presence,
+    condition: &str,
+    site: Site<'_>,
+    out: &mut Vec<Violation>,
+) {
     if !value.is_present() {
         site.report(
             out,
@@ -388,8 +398,13 @@ mod tests {
             "exactly one of a, b must be set (set: a, b)"
         );
         let out = run(|s, o| group(RuleKind::ExactlyOneOf, &[("a", false), ("b", false)], s, o));
-        assert_eq!(out[0].message, "exactly one of a, b must be set (none is set)");
-        assert!(run(|s, o| group(RuleKind::AtMostOneOf, &[("a", false), ("b", true)], s, o)).is_empty());
+        assert_eq!(
+            out[0].message,
+            "exactly one of a, b must be set (none is set)"
+        );
+        assert!(
+            run(|s, o| group(RuleKind::AtMostOneOf, &[("a", false), ("b", true)], s, o)).is_empty()
+        );
     }
 
     #[test]

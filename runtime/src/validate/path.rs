@@ -70,9 +70,13 @@ mod tests {
         path.with_field("worker_data_disks", |p| {
             p.with_index(1, |p| {
                 assert_eq!(p.child("size"), "worker_data_disks[1].size");
-                p.with_field("size", |p| assert_eq!(p.as_str(), "worker_data_disks[1].size"));
+                p.with_field("size", |p| {
+                    assert_eq!(p.as_str(), "worker_data_disks[1].size")
+                });
             });
-            p.with_key("a\"b", |p| assert_eq!(p.as_str(), "worker_data_disks[\"a\\\"b\"]"));
+            p.with_key("a\"b", |p| {
+                assert_eq!(p.as_str(), "worker_data_disks[\"a\\\"b\"]")
+            });
         });
         assert_eq!(path.as_str(), "");
         assert_eq!(path.child("count"), "count");
