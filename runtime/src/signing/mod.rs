@@ -225,9 +225,10 @@ fn is_signer_owned(name: &str) -> bool {
 ///   `x-acs-action`, retry headers, hashes, credential headers, `authorization`) are discarded
 ///   and recomputed, so a request can be signed again for a retry.
 /// * **Retry headers** are sent only for `retry: Some((n, delay))` with `n >= 1`.
-/// * **Body**: when the body is non-empty and no `content-type` was given,
-///   `application/json; charset=utf-8` is set (the SDK always sends a JSON body, `{}` at
-///   least, for JSON operations). An empty body gets no `content-type`, as in the SDK for
+/// * **Body**: when the body is non-empty, `content-type: application/json; charset=utf-8` is
+///   set at the SDK's position (the SDK always sends a JSON body, `{}` at least, for JSON
+///   operations), unless the request already has another content type, which is kept where
+///   it is (for non-JSON bodies). An empty body gets no `content-type`, as in the SDK for
 ///   operations without a body; ACS3 then hashes the empty string.
 /// * `x-acs-credentials-provider` is the credentials' provider name (omitted when empty);
 ///   `x-acs-accesskey-id` and `x-acs-security-token` are sent only with a security token.
@@ -235,7 +236,11 @@ fn is_signer_owned(name: &str) -> bool {
 pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) {
     let extras: Vec<(String, String)> = std::mem::take(&mut request.headers)
         .into_iter()
-        .filter(|(name, _)| !is_signer_owned(name))
+        .filter(|(name, value)| {
+            let signer_set_content_type =
+                name.eq_ignore_ascii_case("content-type") && value == JSON_CONTENT_TYPE;
+            !is_signer_owned(name) && !signer_set_content_type
+        })
         .collect();
     let host = request.host.clone();
 
