@@ -13,6 +13,9 @@ use crate::spec::{OperationFile, ServiceFile};
 /// The name of the file that makes a folder of `api-spec/` a service.
 pub const SERVICE_FILE: &str = "service.json";
 
+/// The folder of `api-spec/` that holds the JSON Schema of the format, not a service.
+pub const SCHEMA_DIR: &str = "schema";
+
 /// A parsed file with what is needed to report problems in it.
 pub struct Loaded<T> {
     pub path: PathBuf,
@@ -46,6 +49,19 @@ pub fn load_all(spec_root: &Path) -> Result<Vec<ServiceSources>, SpecErrors> {
     let mut services = Vec::new();
     let mut errors = Vec::new();
     let dirs = sorted_entries(spec_root).map_err(|e| SpecErrors(vec![io_error(spec_root, &e)]))?;
+    for dir in dirs.iter().filter(|p| p.is_dir() && !p.join(SERVICE_FILE).is_file()) {
+        // A folder of operations without its service file would be skipped silently.
+        let has_json = sorted_entries(dir).is_ok_and(|files| files.iter().any(|f| f.extension().is_some_and(|e| e == "json")));
+        if has_json && dir.file_name().is_none_or(|n| n != SCHEMA_DIR) {
+            errors.push(Diagnostic {
+                file: dir.clone(),
+                pointer: String::new(),
+                line: 1,
+                column: 1,
+                message: format!("this folder holds spec files but no `{SERVICE_FILE}`; every service folder needs one"),
+            });
+        }
+    }
     for dir in dirs.into_iter().filter(|p| p.join(SERVICE_FILE).is_file()) {
         match load_service(&dir) {
             Ok(service) => services.push(service),
@@ -122,10 +138,15 @@ pub fn parse_text<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Loaded
         Err(error) => {
             let pointer = pointer_of(error.path());
             let inner = error.inner();
-            let (line, column) = if inner.line() > 0 {
-                (inner.line(), inner.column())
+            let locations = Locations::index(text);
+            let is_data = inner.classify() == serde_json::error::Category::Data;
+            let (line, column) = if is_data && !pointer.is_empty() && locations.has(&pointer) {
+                // Point at the start of the offending value, like resolve-stage errors.
+                locations.find(&pointer)
+            } else if inner.line() > 0 {
+                (inner.line(), char_column(text, inner.line(), inner.column()))
             } else {
-                Locations::index(text).find(&pointer)
+                locations.find(&pointer)
             };
             let message = match inner.classify() {
                 serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
@@ -142,6 +163,19 @@ pub fn parse_text<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Loaded
             })
         }
     }
+}
+
+/// serde_json counts columns in bytes (and 0 before the first character); diagnostics count
+/// characters from 1.
+fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
+    let Some(line_text) = text.lines().nth(line.saturating_sub(1)) else {
+        return byte_column.max(1);
+    };
+    let mut end = byte_column.min(line_text.len());
+    while !line_text.is_char_boundary(end) {
+        end -= 1;
+    }
+    line_text[..end].chars().count().max(1)
 }
 
 fn pointer_of(path: &serde_path_to_error::Path) -> String {

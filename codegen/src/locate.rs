@@ -27,6 +27,11 @@ impl Locations {
         }
     }
 
+    /// Whether a value exists at exactly `pointer`.
+    pub fn has(&self, pointer: &str) -> bool {
+        self.by_pointer.contains_key(pointer)
+    }
+
     /// Where the value at `pointer` starts; for a pointer that does not exist, the closest
     /// existing parent.
     pub fn find(&self, pointer: &str) -> (usize, usize) {

@@ -60,6 +60,7 @@ struct NamedShape<'a> {
 pub fn resolve(sources: &ServiceSources, repo_root: &Path) -> Result<model::Service, SpecErrors> {
     let mut cx = Resolver {
         errors: Vec::new(),
+        unresolved: BTreeSet::new(),
         shapes: BTreeMap::new(),
         usage: BTreeMap::new(),
     };
@@ -131,6 +132,7 @@ pub fn resolve(sources: &ServiceSources, repo_root: &Path) -> Result<model::Serv
         cx.mark_usage(&op.value.output.members, Usage::Output);
     }
 
+    cx.check_recursion();
     let shared = cx.resolve_shapes(None);
     let mut operations = Vec::new();
     for (index, op) in sources.operations.iter().enumerate() {
@@ -167,11 +169,56 @@ pub fn resolve(sources: &ServiceSources, repo_root: &Path) -> Result<model::Serv
 
 struct Resolver<'a> {
     errors: Vec<Diagnostic>,
+    /// Members of the structure being resolved whose own definition failed; rules naming
+    /// them are not reported again.
+    unresolved: BTreeSet<String>,
     shapes: BTreeMap<String, NamedShape<'a>>,
     usage: BTreeMap<String, Usage>,
 }
 
 impl<'a> Resolver<'a> {
+    /// Reports a rule naming a member that does not exist, unless the member exists but its
+    /// own definition failed (already reported).
+    fn no_member(&mut self, file: File<'_>, at: &str, name: &str) {
+        if !self.unresolved.contains(name) {
+            self.errors.push(file.error(at, format!("no member named `{name}` in this structure")));
+        }
+    }
+
+    /// A structure that contains itself (directly or through others) would be an infinitely
+    /// sized Rust type; the format does not support it yet.
+    fn check_recursion(&mut self) {
+        let mut reported = BTreeSet::new();
+        for start in self.shapes.keys().cloned().collect::<Vec<_>>() {
+            let mut stack = vec![(start.clone(), vec![start.clone()])];
+            while let Some((name, trail)) = stack.pop() {
+                let Some(members) = self.shapes.get(&name).and_then(|s| s.def.members.as_ref()) else {
+                    continue;
+                };
+                for (_, m) in &members.0 {
+                    // Lists and maps hold their items on the heap, so only direct nesting recurses.
+                    if m.ty != start && !self.shapes.contains_key(&m.ty) {
+                        continue;
+                    }
+                    if m.ty == start {
+                        if reported.insert(start.clone()) {
+                            let shape = &self.shapes[&start];
+                            let cycle = trail.iter().chain(std::iter::once(&start)).cloned().collect::<Vec<_>>().join(" → ");
+                            let error = shape.file.error(&shape.pointer, format!(
+                                "recursive structure {cycle}: a structure cannot contain itself; hold it in a list instead"
+                            ));
+                            self.errors.push(error);
+                        }
+                    } else if !trail.contains(&m.ty) {
+                        let mut next = trail.clone();
+                        next.push(m.ty.clone());
+                        stack.push((m.ty.clone(), next));
+                    }
+                }
+            }
+        }
+    }
+
     fn check_header(&mut self, file: File<'_>, version: u32) {
         if version != FORMAT_VERSION {
             self.errors.push(file.error(
@@ -387,6 +434,7 @@ impl<'a> Resolver<'a> {
             if !seen_values.insert(v.value.clone()) {
                 self.errors
                     .push(file.error(&at, format!("duplicate enum value {:?}", v.value)));
+                continue;
             }
             if !seen_variants.insert(variant.clone()) {
                 self.errors.push(file.error(
@@ -422,10 +470,10 @@ impl<'a> Resolver<'a> {
             _ => spec::BodyKind::Json,
         });
         let labels = match path_labels(&op.http.path) {
-            Ok(labels) => labels,
+            Ok(labels) => Some(labels),
             Err(message) => {
                 self.errors.push(file.error("/http/path", message));
-                Vec::new()
+                None
             }
         };
         let input_name = format!("{}Request", op.name);
@@ -461,7 +509,8 @@ impl<'a> Resolver<'a> {
             None,
         );
 
-        // Path labels ↔ path-bound members.
+        // Path labels ↔ path-bound members (only when the template itself parsed).
+        let labels = labels.unwrap_or_else(|| input.members.iter().filter(|m| m.binding == Binding::Path).map(|m| m.wire_name.clone()).collect());
         for label in &labels {
             let bound: Vec<&Member> = input
                 .members
@@ -561,9 +610,11 @@ impl<'a> Resolver<'a> {
         let mut out = Vec::new();
         let mut rust_names = BTreeMap::new();
         let mut wire_names = BTreeMap::new();
+        self.unresolved.clear();
         for (key, def) in &members.0 {
             let at = format!("{pointer}/members/{}", escape(key));
             let Some(member) = self.resolve_member(key, def, usage, file, &at, body) else {
+                self.unresolved.insert(key.clone());
                 continue;
             };
             if let Some(other) = rust_names.insert(member.rust_name.clone(), key.clone()) {
@@ -690,6 +741,10 @@ impl<'a> Resolver<'a> {
             ));
         }
         let mut rust_name = key.to_snake_case();
+        if ["self", "super", "crate", "Self"].contains(&rust_name.as_str()) {
+            self.errors.push(file.error(at, format!("member name `{key}` cannot be a Rust field name; choose another key and keep `wire_name`")));
+            return None;
+        }
         if is_keyword(&rust_name) {
             rust_name = format!("r#{rust_name}");
         }
@@ -1002,10 +1057,7 @@ impl<'a> Resolver<'a> {
                     Some(m) => out.push(m.rust_name.clone()),
                     None => {
                         ok = false;
-                        this.errors.push(file.error(
-                            &format!("{at}/{key}/{i}"),
-                            format!("no member named `{name}` in this structure"),
-                        ));
+                        this.no_member(file, &format!("{at}/{key}/{i}"), name);
                     }
                 }
             }
@@ -1081,10 +1133,7 @@ impl<'a> Resolver<'a> {
                     return None;
                 };
                 let Some(member) = find(name) else {
-                    self.errors.push(file.error(
-                        &format!("{at}/member"),
-                        format!("no member named `{name}` in this structure"),
-                    ));
+                    self.no_member(file, &format!("{at}/member"), name);
                     return None;
                 };
                 if !(member.ty.is_text() || member.ty.is_integer()) {
@@ -1165,10 +1214,7 @@ impl<'a> Resolver<'a> {
         for (i, c) in when.iter().enumerate() {
             let c_at = format!("{at}/when/{i}");
             let Some(member) = members.iter().find(|m| m.name == c.member) else {
-                self.errors.push(file.error(
-                    &format!("{c_at}/member"),
-                    format!("no member named `{}` in this structure", c.member),
-                ));
+                self.no_member(file, &format!("{c_at}/member"), &c.member);
                 continue;
             };
             if !matches!(

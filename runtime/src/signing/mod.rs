@@ -22,11 +22,13 @@ mod verify;
 #[cfg(test)]
 mod tests;
 
+use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
+use crate::REDACTED;
 use crate::credentials::Credentials;
 
 pub use encoding::{
@@ -52,7 +54,10 @@ pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 pub const ACS3_HMAC_SHA256: &str = "ACS3-HMAC-SHA256";
 
 /// An HTTP request as it goes on the wire: what is signed is exactly what is sent.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// `Debug` shows the body's length only (bodies carry passwords) and redacts the values of
+/// [`SECRET_HEADERS`].
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct HttpRequest {
     /// `GET`, `POST`, … (upper case).
     pub method: String,
@@ -68,6 +73,34 @@ pub struct HttpRequest {
     pub headers: Vec<(String, String)>,
     /// The body bytes; empty for requests without a body.
     pub body: Vec<u8>,
+}
+
+/// Headers whose values `Debug` of [`HttpRequest`] never shows.
+pub const SECRET_HEADERS: &[&str] = &["x-acs-security-token", "x-acs-bearer-token"];
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let secret = SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name));
+                (
+                    name.as_str(),
+                    if secret { REDACTED } else { value.as_str() },
+                )
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("scheme", &self.scheme)
+            .field("host", &self.host)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 impl HttpRequest {

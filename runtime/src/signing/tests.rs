@@ -921,7 +921,8 @@ fn verify_sts_access_key_must_match() {
 
 #[test]
 fn verify_rejects_malformed_authorization() {
-    let cases: &[(&str, fn(&VerifyError) -> bool)] = &[
+    type Check = fn(&VerifyError) -> bool;
+    let cases: &[(&str, Check)] = &[
         ("", |e| matches!(e, VerifyError::MalformedAuthorization(_))),
         ("acs", |e| {
             matches!(e, VerifyError::MalformedAuthorization(_))
@@ -978,6 +979,22 @@ fn verify_rejects_malformed_authorization() {
 }
 
 #[test]
+fn request_debug_hides_the_token_and_the_body() {
+    let mut request = scale_out_request("{\"login_password\":\"Hello@1234\"}");
+    sign(
+        &mut request,
+        &params(&sts(), SignatureScheme::Acs3HmacSha256, "ScaleOutCluster"),
+    );
+    let debug = format!("{request:?}");
+    assert!(!debug.contains(TOKEN), "{debug}");
+    assert!(!debug.contains("Hello@1234"), "{debug}");
+    assert!(
+        debug.contains("<31 bytes>") && debug.contains(STS_ID),
+        "{debug}"
+    );
+}
+
+#[test]
 fn verified_request_debug_hides_the_token() {
     let verified = verify(&signed(SignatureScheme::Acs3HmacSha256, &sts()), lookup).unwrap();
     let debug = format!("{verified:?}");
@@ -1001,8 +1018,10 @@ fn url_composition() {
 
 #[test]
 fn header_helpers() {
-    let mut request = HttpRequest::default();
-    request.headers = pairs(&[("Accept", "a"), ("x", "1"), ("ACCEPT", "b")]);
+    let mut request = HttpRequest {
+        headers: pairs(&[("Accept", "a"), ("x", "1"), ("ACCEPT", "b")]),
+        ..HttpRequest::default()
+    };
     assert_eq!(request.header("accept"), Some("a"));
     request.set_header("accept", "c");
     assert_eq!(request.headers, pairs(&[("Accept", "c"), ("x", "1")]));
