@@ -1,18 +1,15 @@
 //! Percent-encoding as the official SDK does it (`DaraURL.percent_encode`).
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-
-/// Every byte except the RFC 3986 unreserved characters `A–Z a–z 0–9 - _ . ~`.
-const UNRESERVED_KEPT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
 /// Encodes every UTF-8 byte outside `A–Z a–z 0–9 - _ . ~` as `%XX` (upper-case hex), as
 /// the official SDK encodes path labels and query values.
 pub fn percent_encode(text: &str) -> String {
-    utf8_percent_encode(text, UNRESERVED_KEPT).to_string()
+    crate::signing::percent_encode_path_segment(text)
+}
+
+/// Standard base64 (RFC 4648 alphabet, with padding), as the API expects `user_data`.
+pub fn base64_encode(raw: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(raw)
 }
 
 #[cfg(test)]
@@ -25,10 +22,4 @@ mod tests {
         );
         assert_eq!(super::percent_encode("c%41:9@x"), "c%2541%3A9%40x");
     }
-}
-
-/// Standard base64 (RFC 4648 alphabet, with padding), as the API expects `user_data`.
-pub fn base64_encode(raw: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD.encode(raw)
 }

@@ -68,7 +68,7 @@ mod tests {
 
     #[test]
     fn debug_is_redacted_and_serde_is_transparent() {
-        let secret = Sensitive::from("Hello@1234");
+        let secret: Sensitive<String> = Sensitive::from("Hello@1234");
         assert_eq!(format!("{secret:?}"), REDACTED);
         assert_eq!(serde_json::to_string(&secret).unwrap(), "\"Hello@1234\"");
         let back: Sensitive<String> = serde_json::from_str("\"x\"").unwrap();
