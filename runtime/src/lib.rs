@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod encoding;
 pub mod endpoint;
 pub mod operation;
+pub mod prepare;
 mod sensitive;
 pub mod signing;
 
