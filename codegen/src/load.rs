@@ -49,9 +49,16 @@ pub fn load_all(spec_root: &Path) -> Result<Vec<ServiceSources>, SpecErrors> {
     let mut services = Vec::new();
     let mut errors = Vec::new();
     let dirs = sorted_entries(spec_root).map_err(|e| SpecErrors(vec![io_error(spec_root, &e)]))?;
-    for dir in dirs.iter().filter(|p| p.is_dir() && !p.join(SERVICE_FILE).is_file()) {
+    for dir in dirs
+        .iter()
+        .filter(|p| p.is_dir() && !p.join(SERVICE_FILE).is_file())
+    {
         // A folder of operations without its service file would be skipped silently.
-        let has_json = sorted_entries(dir).is_ok_and(|files| files.iter().any(|f| f.extension().is_some_and(|e| e == "json")));
+        let has_json = sorted_entries(dir).is_ok_and(|files| {
+            files
+                .iter()
+                .any(|f| f.extension().is_some_and(|e| e == "json"))
+        });
         if has_json && dir.file_name().is_none_or(|n| n != SCHEMA_DIR) {
             errors.push(Diagnostic {
                 file: dir.clone(),
@@ -144,7 +151,10 @@ pub fn parse_text<T: DeserializeOwned>(path: &Path, text: &str) -> Result<Loaded
                 // Point at the start of the offending value, like resolve-stage errors.
                 locations.find(&pointer)
             } else if inner.line() > 0 {
-                (inner.line(), char_column(text, inner.line(), inner.column()))
+                (
+                    inner.line(),
+                    char_column(text, inner.line(), inner.column()),
+                )
             } else {
                 locations.find(&pointer)
             };

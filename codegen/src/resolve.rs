@@ -181,7 +181,8 @@ impl<'a> Resolver<'a> {
     /// own definition failed (already reported).
     fn no_member(&mut self, file: File<'_>, at: &str, name: &str) {
         if !self.unresolved.contains(name) {
-            self.errors.push(file.error(at, format!("no member named `{name}` in this structure")));
+            self.errors
+                .push(file.error(at, format!("no member named `{name}` in this structure")));
         }
     }
 
@@ -192,7 +193,8 @@ impl<'a> Resolver<'a> {
         for start in self.shapes.keys().cloned().collect::<Vec<_>>() {
             let mut stack = vec![(start.clone(), vec![start.clone()])];
             while let Some((name, trail)) = stack.pop() {
-                let Some(members) = self.shapes.get(&name).and_then(|s| s.def.members.as_ref()) else {
+                let Some(members) = self.shapes.get(&name).and_then(|s| s.def.members.as_ref())
+                else {
                     continue;
                 };
                 for (_, m) in &members.0 {
@@ -203,7 +205,12 @@ impl<'a> Resolver<'a> {
                     if m.ty == start {
                         if reported.insert(start.clone()) {
                             let shape = &self.shapes[&start];
-                            let cycle = trail.iter().chain(std::iter::once(&start)).cloned().collect::<Vec<_>>().join(" → ");
+                            let cycle = trail
+                                .iter()
+                                .chain(std::iter::once(&start))
+                                .cloned()
+                                .collect::<Vec<_>>()
+                                .join(" → ");
                             let error = shape.file.error(&shape.pointer, format!(
                                 "recursive structure {cycle}: a structure cannot contain itself; hold it in a list instead"
                             ));
@@ -510,7 +517,14 @@ impl<'a> Resolver<'a> {
         );
 
         // Path labels ↔ path-bound members (only when the template itself parsed).
-        let labels = labels.unwrap_or_else(|| input.members.iter().filter(|m| m.binding == Binding::Path).map(|m| m.wire_name.clone()).collect());
+        let labels = labels.unwrap_or_else(|| {
+            input
+                .members
+                .iter()
+                .filter(|m| m.binding == Binding::Path)
+                .map(|m| m.wire_name.clone())
+                .collect()
+        });
         for label in &labels {
             let bound: Vec<&Member> = input
                 .members

@@ -38,7 +38,10 @@ pub struct PrepareParams<'a> {
 }
 
 /// Validates (unless skipped), binds and signs `request`.
-pub fn prepare<O: Operation>(request: &O, params: &PrepareParams<'_>) -> Result<HttpRequest, PrepareError> {
+pub fn prepare<O: Operation>(
+    request: &O,
+    params: &PrepareParams<'_>,
+) -> Result<HttpRequest, PrepareError> {
     if params.validation == ValidationMode::Enforce {
         request.validate()?;
     }
@@ -46,8 +49,17 @@ pub fn prepare<O: Operation>(request: &O, params: &PrepareParams<'_>) -> Result<
         Scheme::Https => "https",
         Scheme::Http => "http",
     };
-    let mut http = HttpRequest::new(O::METHOD, scheme, params.endpoint.host.clone(), request.path()?);
-    http.query = request.query().into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    let mut http = HttpRequest::new(
+        O::METHOD,
+        scheme,
+        params.endpoint.host.clone(),
+        request.path()?,
+    );
+    http.query = request
+        .query()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
     for (name, value) in request.headers() {
         http.set_header(name, value);
     }

@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 use acs_codegen::{Diagnostic, SpecErrors, model};
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ lives in the repository").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ lives in the repository")
+        .to_owned()
 }
 
 fn corpus() -> PathBuf {
@@ -25,7 +28,15 @@ fn folders() -> Vec<(String, PathBuf)> {
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .map(|entry| entry.expect("readable corpus entry").path())
         .filter(|path| path.is_dir())
-        .map(|path| (path.file_name().expect("a folder name").to_string_lossy().into_owned(), path))
+        .map(|path| {
+            (
+                path.file_name()
+                    .expect("a folder name")
+                    .to_string_lossy()
+                    .into_owned(),
+                path,
+            )
+        })
         .collect();
     out.sort();
     out
@@ -33,15 +44,25 @@ fn folders() -> Vec<(String, PathBuf)> {
 
 /// The broken cases: every folder not starting with `_`.
 fn cases() -> Vec<(String, PathBuf)> {
-    let cases: Vec<_> = folders().into_iter().filter(|(name, _)| !name.starts_with('_')).collect();
-    assert!(!cases.is_empty(), "no case folders under {}", corpus().display());
+    let cases: Vec<_> = folders()
+        .into_iter()
+        .filter(|(name, _)| !name.starts_with('_'))
+        .collect();
+    assert!(
+        !cases.is_empty(),
+        "no case folders under {}",
+        corpus().display()
+    );
     cases
 }
 
 /// Runs the loader, turning a panic into `Err` with its message.
 fn load(spec_root: &Path) -> Result<Result<Vec<model::Service>, SpecErrors>, String> {
     let root = repo_root();
-    panic::catch_unwind(AssertUnwindSafe(|| acs_codegen::load_model(spec_root, &root))).map_err(|payload| {
+    panic::catch_unwind(AssertUnwindSafe(|| {
+        acs_codegen::load_model(spec_root, &root)
+    }))
+    .map_err(|payload| {
         payload
             .downcast_ref::<String>()
             .cloned()
@@ -61,13 +82,19 @@ fn render(errors: &SpecErrors) -> String {
         .map(|d| {
             let file = match d.file.strip_prefix(&corpus) {
                 Ok(rel) => {
-                    let parts: Vec<String> =
-                        rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                    let parts: Vec<String> = rel
+                        .components()
+                        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                        .collect();
                     PathBuf::from(format!("<corpus>/{}", parts.join("/")))
                 }
                 Err(_) => d.file.clone(),
             };
-            Diagnostic { file, message: d.message.replace(&prefix, "<corpus>"), ..d.clone() }
+            Diagnostic {
+                file,
+                message: d.message.replace(&prefix, "<corpus>"),
+                ..d.clone()
+            }
         })
         .collect();
     SpecErrors(relative).to_string()
@@ -77,10 +104,16 @@ fn render(errors: &SpecErrors) -> String {
 fn check_diagnostic(d: &Diagnostic, dir: &Path) -> Option<String> {
     let mut problems = Vec::new();
     if !d.file.starts_with(dir) {
-        problems.push(format!("file {} is outside the case folder", d.file.display()));
+        problems.push(format!(
+            "file {} is outside the case folder",
+            d.file.display()
+        ));
     }
     if d.line < 1 || d.column < 1 {
-        problems.push(format!("line:column {}:{} is not 1-based", d.line, d.column));
+        problems.push(format!(
+            "line:column {}:{} is not 1-based",
+            d.line, d.column
+        ));
     }
     if !(d.pointer.is_empty() || d.pointer.starts_with('/')) {
         problems.push(format!("pointer {:?} is not a JSON pointer", d.pointer));
@@ -97,14 +130,20 @@ fn check_case(name: &str, dir: &Path) -> Result<(), String> {
         Err(message) => return Err(format!("the generator panicked: {message}")),
         Ok(Ok(services)) => {
             let names: Vec<&str> = services.iter().map(|s| s.product.as_str()).collect();
-            return Err(format!("the broken spec was accepted (services: {names:?})"));
+            return Err(format!(
+                "the broken spec was accepted (services: {names:?})"
+            ));
         }
         Ok(Err(errors)) => errors,
     };
     if errors.0.is_empty() {
         return Err("load_model returned Err with no diagnostics".to_owned());
     }
-    let bad: Vec<String> = errors.0.iter().filter_map(|d| check_diagnostic(d, dir)).collect();
+    let bad: Vec<String> = errors
+        .0
+        .iter()
+        .filter_map(|d| check_diagnostic(d, dir))
+        .collect();
     if !bad.is_empty() {
         return Err(format!("malformed diagnostics:\n{}", bad.join("\n")));
     }
@@ -121,28 +160,59 @@ fn check_case(name: &str, dir: &Path) -> Result<(), String> {
 fn every_broken_spec_is_rejected_with_located_diagnostics() {
     let failures: Vec<String> = cases()
         .iter()
-        .filter_map(|(name, dir)| check_case(name, dir).err().map(|why| format!("{name}: {why}")))
+        .filter_map(|(name, dir)| {
+            check_case(name, dir)
+                .err()
+                .map(|why| format!("{name}: {why}"))
+        })
         .collect();
-    assert!(failures.is_empty(), "{} broken-spec case(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} broken-spec case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_snapshot_belongs_to_a_case() {
     let names: Vec<String> = cases().into_iter().map(|(name, _)| name).collect();
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("snapshots");
-    let Ok(entries) = std::fs::read_dir(&dir) else { return };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("snapshots");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
     let orphans: Vec<String> = entries
-        .map(|e| e.expect("readable snapshot entry").file_name().to_string_lossy().into_owned())
-        .filter_map(|file| file.strip_prefix("broken_specs__")?.strip_suffix(".snap").map(str::to_owned))
+        .map(|e| {
+            e.expect("readable snapshot entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter_map(|file| {
+            file.strip_prefix("broken_specs__")?
+                .strip_suffix(".snap")
+                .map(str::to_owned)
+        })
         .filter(|case| !names.contains(case))
         .collect();
-    assert!(orphans.is_empty(), "snapshots without a case folder (delete them): {orphans:?}");
+    assert!(
+        orphans.is_empty(),
+        "snapshots without a case folder (delete them): {orphans:?}"
+    );
 }
 
 #[test]
 fn control_folders_load() {
-    let controls: Vec<_> = folders().into_iter().filter(|(name, _)| name.starts_with('_')).collect();
-    assert!(!controls.is_empty(), "expected the `_valid-base` control folder");
+    let controls: Vec<_> = folders()
+        .into_iter()
+        .filter(|(name, _)| name.starts_with('_'))
+        .collect();
+    assert!(
+        !controls.is_empty(),
+        "expected the `_valid-base` control folder"
+    );
     for (name, dir) in controls {
         match load(&dir) {
             Err(message) => panic!("{name}: the generator panicked: {message}"),
@@ -159,7 +229,10 @@ fn the_real_spec_loads() {
         .unwrap_or_else(|errors| panic!("api-spec/ must load:\n{errors}"));
     assert_eq!(services.len(), 1, "one service in api-spec/");
     assert!(
-        services[0].operations.iter().any(|op| op.name == "ScaleOutCluster"),
+        services[0]
+            .operations
+            .iter()
+            .any(|op| op.name == "ScaleOutCluster"),
         "ScaleOutCluster is loaded from api-spec/"
     );
 }

@@ -23,12 +23,16 @@ use acs_runtime::signing::{HttpRequest, SignatureScheme};
 use serde_json::{Value, json};
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("repo root").to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("repo root")
+        .to_owned()
 }
 
 /// Runs a harness script with one JSON object on stdin; returns its JSON answer.
 fn python(script: &str, input: &Value) -> Value {
-    let python = std::env::var_os("ACS_PYTHON").map_or_else(|| repo().join(".venv/bin/python"), PathBuf::from);
+    let python = std::env::var_os("ACS_PYTHON")
+        .map_or_else(|| repo().join(".venv/bin/python"), PathBuf::from);
     assert!(
         python.exists(),
         "the official SDK's Python environment is missing ({}): run scripts/setup-python.sh (scripts/test.sh does)",
@@ -42,9 +46,18 @@ fn python(script: &str, input: &Value) -> Value {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start python");
-    child.stdin.take().expect("stdin").write_all(input.to_string().as_bytes()).expect("write input");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.to_string().as_bytes())
+        .expect("write input");
     let out = child.wait_with_output().expect("python runs");
-    assert!(out.status.success(), "{script} failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{script} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("harness prints JSON")
 }
 
@@ -73,12 +86,24 @@ fn cases() -> Vec<Case> {
         .vswitch_ids(["vsw-1", "vsw-2"])
         .worker_instance_types(["ecs.c5.xlarge", "ecs.g6.large"])
         .rds_instances(["rm-2zev748xi27xc"])
-        .worker_data_disks([DataDisk::builder().category("cloud_essd").size(200).encrypted(true)])
-        .tags([Tag::builder().key("团队").value("前端 \"quoted\" \\ back\nslash\t/")])
-        .taints([Taint::builder().effect("NoSchedule").key("node_type").value("prod")])
+        .worker_data_disks([DataDisk::builder()
+            .category("cloud_essd")
+            .size(200)
+            .encrypted(true)])
+        .tags([Tag::builder()
+            .key("团队")
+            .value("前端 \"quoted\" \\ back\nslash\t/")])
+        .taints([Taint::builder()
+            .effect("NoSchedule")
+            .key("node_type")
+            .value("prod")])
         .build()
         .expect("valid");
-    let minimal = ScaleOutClusterRequest::builder().cluster_id("c82e6987e2961451182edacd74faf").key_pair("k").build().expect("valid");
+    let minimal = ScaleOutClusterRequest::builder()
+        .cluster_id("c82e6987e2961451182edacd74faf")
+        .key_pair("k")
+        .build()
+        .expect("valid");
     let empty_lists = ScaleOutClusterRequest::builder()
         .cluster_id("c1")
         .key_pair("k")
@@ -88,10 +113,27 @@ fn cases() -> Vec<Case> {
         .rds_instances(Vec::<String>::new())
         .build()
         .expect("valid");
-    vec![Case { name: "every field", request: full }, Case { name: "minimal", request: minimal }, Case { name: "explicit empty lists", request: empty_lists }]
+    vec![
+        Case {
+            name: "every field",
+            request: full,
+        },
+        Case {
+            name: "minimal",
+            request: minimal,
+        },
+        Case {
+            name: "explicit empty lists",
+            request: empty_lists,
+        },
+    ]
 }
 
-fn sign(request: &ScaleOutClusterRequest, scheme: SignatureScheme, credentials: &Credentials) -> HttpRequest {
+fn sign(
+    request: &ScaleOutClusterRequest,
+    scheme: SignatureScheme,
+    credentials: &Credentials,
+) -> HttpRequest {
     let endpoint = Endpoint::parse("http://127.0.0.1:9").expect("endpoint");
     prepare(
         request,
@@ -110,14 +152,22 @@ fn sign(request: &ScaleOutClusterRequest, scheme: SignatureScheme, credentials: 
 
 fn credentials(sts: bool) -> Credentials {
     let base = Credentials::new("LTAI5tTestKeyId", "TestSecretValue123");
-    if sts { base.with_security_token("CAIS+gF1Q6Ft5B2yfSjIr5bSETestToken==") } else { base }
+    if sts {
+        base.with_security_token("CAIS+gF1Q6Ft5B2yfSjIr5bSETestToken==")
+    } else {
+        base
+    }
 }
 
 fn as_capture(http: &HttpRequest) -> Value {
     let path = if http.query.is_empty() {
         http.path.clone()
     } else {
-        let query: Vec<String> = http.query.iter().map(|(k, v)| format!("{k}={}", acs_runtime::encoding::percent_encode(v))).collect();
+        let query: Vec<String> = http
+            .query
+            .iter()
+            .map(|(k, v)| format!("{k}={}", acs_runtime::encoding::percent_encode(v)))
+            .collect();
         format!("{}?{}", http.path, query.join("&"))
     };
     json!({
@@ -129,7 +179,11 @@ fn as_capture(http: &HttpRequest) -> Value {
 }
 
 fn header<'a>(headers: &'a Value, name: &str) -> Option<&'a str> {
-    headers.as_array()?.iter().find(|h| h[0].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name))).and_then(|h| h[1].as_str())
+    headers
+        .as_array()?
+        .iter()
+        .find(|h| h[0].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        .and_then(|h| h[1].as_str())
 }
 
 #[test]
@@ -138,10 +192,20 @@ fn the_official_sdk_verifies_our_signatures() {
         for scheme in [SignatureScheme::RoaV1, SignatureScheme::Acs3HmacSha256] {
             for sts in [false, true] {
                 let http = sign(&case.request, scheme, &credentials(sts));
-                let answer = python("sdk_verify.py", &json!({"request": as_capture(&http), "access_key_secret": "TestSecretValue123"}));
-                assert_eq!(answer["ok"], true, "{} / {scheme:?} / sts={sts}: {answer}", case.name);
+                let answer = python(
+                    "sdk_verify.py",
+                    &json!({"request": as_capture(&http), "access_key_secret": "TestSecretValue123"}),
+                );
+                assert_eq!(
+                    answer["ok"], true,
+                    "{} / {scheme:?} / sts={sts}: {answer}",
+                    case.name
+                );
                 // And a wrong secret is rejected, so the check can fail.
-                let wrong = python("sdk_verify.py", &json!({"request": as_capture(&http), "access_key_secret": "not-the-secret"}));
+                let wrong = python(
+                    "sdk_verify.py",
+                    &json!({"request": as_capture(&http), "access_key_secret": "not-the-secret"}),
+                );
                 assert_eq!(wrong["ok"], false, "{}: a wrong secret verified", case.name);
             }
         }
@@ -151,10 +215,14 @@ fn the_official_sdk_verifies_our_signatures() {
 #[test]
 fn path_body_and_action_headers_equal_the_official_sdk() {
     for case in cases() {
-        for (scheme, signature) in [(SignatureScheme::RoaV1, "v1"), (SignatureScheme::Acs3HmacSha256, "v3")] {
+        for (scheme, signature) in [
+            (SignatureScheme::RoaV1, "v1"),
+            (SignatureScheme::Acs3HmacSha256, "v3"),
+        ] {
             let sts = signature == "v3";
             let ours = as_capture(&sign(&case.request, scheme, &credentials(sts)));
-            let mut body: Value = serde_json::from_str(ours["body"].as_str().expect("body")).expect("JSON body");
+            let mut body: Value =
+                serde_json::from_str(ours["body"].as_str().expect("body")).expect("JSON body");
             // The SDK's model lacks two members the documentation has; they are checked by
             // our own tests (scale_out_rules.rs).
             for missing in ["worker_data_disk", "disable_rollback"] {
@@ -171,11 +239,25 @@ fn path_body_and_action_headers_equal_the_official_sdk() {
             });
             let theirs = python("sdk_capture.py", &input);
             assert_eq!(ours["path"], theirs["path"], "{}: path", case.name);
-            let ours_body: Value = serde_json::from_str(ours["body"].as_str().expect("body")).expect("JSON");
-            let theirs_body: Value = serde_json::from_str(theirs["body"].as_str().expect("body")).expect("JSON");
+            let ours_body: Value =
+                serde_json::from_str(ours["body"].as_str().expect("body")).expect("JSON");
+            let theirs_body: Value =
+                serde_json::from_str(theirs["body"].as_str().expect("body")).expect("JSON");
             assert_eq!(ours_body, theirs_body, "{}: body", case.name);
-            for name in ["x-acs-action", "x-acs-version", "x-acs-accesskey-id", "x-acs-security-token", "content-type", "accept"] {
-                assert_eq!(header(&ours["headers"], name), header(&theirs["headers"], name), "{}: header {name}", case.name);
+            for name in [
+                "x-acs-action",
+                "x-acs-version",
+                "x-acs-accesskey-id",
+                "x-acs-security-token",
+                "content-type",
+                "accept",
+            ] {
+                assert_eq!(
+                    header(&ours["headers"], name),
+                    header(&theirs["headers"], name),
+                    "{}: header {name}",
+                    case.name
+                );
             }
         }
     }
