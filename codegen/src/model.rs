@@ -45,6 +45,7 @@ pub struct Operation {
     pub path: String,
     pub body: BodyKind,
     pub idempotent: bool,
+    pub outcome_check: Option<String>,
     pub deprecated: Option<Deprecation>,
     pub input: Structure,
     pub output: Structure,

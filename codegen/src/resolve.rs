@@ -589,6 +589,7 @@ impl<'a> Resolver<'a> {
             path: op.http.path.clone(),
             body,
             idempotent: op.idempotent,
+            outcome_check: op.outcome_check.clone(),
             deprecated: op.deprecated.as_ref().map(|d| model::Deprecation {
                 message: d.message.clone(),
                 replacement: d.replacement.clone(),

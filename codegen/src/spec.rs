@@ -77,6 +77,9 @@ pub struct OperationFile {
     pub source: Option<String>,
     pub http: Http,
     pub idempotent: bool,
+    /// How a user finds out whether a request whose outcome is unknown took effect.
+    #[serde(default)]
+    pub outcome_check: Option<String>,
     #[serde(default)]
     pub deprecated: Option<Deprecation>,
     pub input: StructureDef,

@@ -10,8 +10,13 @@
 //!
 //! - [`ScaleOutCluster`](operations::scale_out_cluster) *(deprecated)*: Adds worker nodes to a cluster.
 #![forbid(unsafe_code)]
+mod client;
 pub mod operations;
 pub mod types;
+pub use acs_runtime::client::{Error, Response, RetryPolicy, ServiceError, Timeouts};
+pub use acs_runtime::credentials::Credentials;
+pub use acs_runtime::signing::SignatureScheme;
+pub use client::Client;
 pub use operations::scale_out_cluster::{
     ScaleOutClusterRequest, ScaleOutClusterRequestBuilder, ScaleOutClusterResponse,
 };
@@ -19,17 +24,20 @@ pub use operations::scale_out_cluster::{
 pub const PRODUCT: &str = "CS";
 /// The API version every request is sent with.
 pub const API_VERSION: &str = "2015-12-15";
-/// The regional endpoint pattern; `{region}` is replaced by the region id.
-pub const REGIONAL_ENDPOINT: &str = "cs.{region}.aliyuncs.com";
-/// The VPC endpoint pattern, if the service has one.
-pub const VPC_ENDPOINT: Option<&str> = Some("cs-vpc.{region}.aliyuncs.com");
-/// Regions whose endpoint does not follow [`REGIONAL_ENDPOINT`].
-pub const ENDPOINT_OVERRIDES: &[(&str, &str)] = &[
-    (
-        "cn-hangzhou-finance",
-        "cs-vpc.cn-hangzhou-finance.aliyuncs.com",
-    ),
-    ("cn-beijing-finance-1", "cs.aliyuncs.com"),
-];
+/// How this service's hosts are named: the regional pattern, the VPC pattern, and the
+/// regions that differ.
+pub const ENDPOINT_RULES: acs_runtime::endpoint::EndpointRules<'static> =
+    acs_runtime::endpoint::EndpointRules {
+        product: "cs",
+        regional_pattern: "cs.{region}.aliyuncs.com",
+        vpc_pattern: "cs-vpc.{region}.aliyuncs.com",
+        overrides: &[
+            (
+                "cn-hangzhou-finance",
+                "cs-vpc.cn-hangzhou-finance.aliyuncs.com",
+            ),
+            ("cn-beijing-finance-1", "cs.aliyuncs.com"),
+        ],
+    };
 /// The action names of every operation in this crate.
 pub const OPERATIONS: &[&str] = &["ScaleOutCluster"];

@@ -21,12 +21,16 @@ struct Field {
 
 pub fn expand(input: TokenStream) -> TokenStream {
     match syn::parse2(input).and_then(|input| parse(&input)) {
-        Ok((ident, fields)) => emit(&ident, &fields),
+        Ok((ident, fields, is_operation)) => emit(&ident, &fields, is_operation),
         Err(error) => error.to_compile_error(),
     }
 }
 
-fn parse(input: &DeriveInput) -> syn::Result<(Ident, Vec<Field>)> {
+/// The parsed input: the struct, its fields, and whether it is an operation's request (it
+/// carries `#[operation(...)]`), whose builder can then also send it.
+type Parsed = (Ident, Vec<Field>, bool);
+
+fn parse(input: &DeriveInput) -> syn::Result<Parsed> {
     let syn::Data::Struct(syn::DataStruct {
         fields: syn::Fields::Named(named),
         ..
@@ -68,10 +72,12 @@ fn parse(input: &DeriveInput) -> syn::Result<(Ident, Vec<Field>)> {
             base64,
         });
     }
-    errors.finish((input.ident.clone(), fields))
+    let is_operation = input.attrs.iter().any(|a| a.path().is_ident("operation"));
+    errors.finish((input.ident.clone(), fields, is_operation))
 }
 
-fn emit(ident: &Ident, fields: &[Field]) -> TokenStream {
+fn emit(ident: &Ident, fields: &[Field], is_operation: bool) -> TokenStream {
+    let sending = is_operation.then(|| sending(ident));
     let builder = format_ident!("{ident}Builder");
     let builder_doc = format!(
         "A builder for [`{ident}`]: set members, then [`build`]({builder}::build), which reports every violation at once."
@@ -135,6 +141,43 @@ fn emit(ident: &Ident, fields: &[Field]) -> TokenStream {
             /// or sent.
             fn from(builder: #builder) -> Self {
                 builder.inner
+            }
+        }
+
+        #sending
+    }
+}
+
+/// `send`, `prepare` and `skip_validation` for a request builder that carries a client call.
+fn sending(ident: &Ident) -> TokenStream {
+    let builder = format_ident!("{ident}Builder");
+    quote! {
+        #[automatically_derived]
+        impl #builder<::acs_runtime::client::Call> {
+            /// Sends this request without checking the documented rules, for when the service
+            /// has relaxed a rule that the spec still records. Path labels must still be set.
+            pub fn skip_validation(mut self) -> Self {
+                self.handle = self.handle.skip_validation();
+                self
+            }
+
+            /// Validates the request (unless skipped), signs it and sends it, retrying only
+            /// when that cannot apply it twice; returns the typed response and request id.
+            pub async fn send(
+                self,
+            ) -> ::core::result::Result<
+                ::acs_runtime::client::Response<<#ident as ::acs_runtime::operation::Operation>::Output>,
+                ::acs_runtime::client::Error,
+            > {
+                self.handle.send(&self.inner).await
+            }
+
+            /// The signed HTTP request exactly as the first attempt would send it, without
+            /// sending it.
+            pub async fn prepare(
+                self,
+            ) -> ::core::result::Result<::acs_runtime::signing::HttpRequest, ::acs_runtime::client::Error> {
+                self.handle.prepare(&self.inner).await
             }
         }
     }

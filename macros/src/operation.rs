@@ -20,6 +20,7 @@ struct Model {
     idempotent: bool,
     json_body: bool,
     output: Type,
+    outcome_check: Option<LitStr>,
     fields: Vec<Bound>,
 }
 
@@ -63,6 +64,7 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
     let mut errors = Errors::default();
     let (mut action, mut version, mut method, mut path, mut idempotent, mut body, mut output) =
         (None, None, None, None, None, None, None);
+    let mut outcome_check = None;
     let parsed = for_each_nested(&input.attrs, "operation", |meta| {
         let key = |k: &str| meta.path.is_ident(k);
         if key("action") {
@@ -99,11 +101,13 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
             }
         } else if key("output") {
             output = Some(meta.value()?.parse::<Type>()?);
+        } else if key("outcome_check") {
+            outcome_check = Some(string_value(&meta)?);
         } else {
             return Err(unknown(
                 &meta,
                 "operation key",
-                "action, version, method, path, idempotent, body, output",
+                "action, version, method, path, idempotent, body, output, outcome_check",
             ));
         }
         Ok(())
@@ -175,6 +179,7 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
         idempotent: idempotent.unwrap_or(false),
         json_body,
         output,
+        outcome_check,
         fields,
     })
 }
@@ -302,8 +307,12 @@ fn emit(model: &Model) -> TokenStream {
         idempotent,
         json_body,
         output,
+        outcome_check,
         ..
     } = model;
+    let outcome_check = outcome_check
+        .as_ref()
+        .map(|text| quote!(const OUTCOME_CHECK: &'static str = #text;));
     let push_segments = model.segments.iter().map(|segment| match segment {
         Segment::Literal(text) => quote!(path.push_str(#text);),
         Segment::Label(label) => {
@@ -351,6 +360,7 @@ fn emit(model: &Model) -> TokenStream {
             const PATH_TEMPLATE: &'static str = #path;
             const IDEMPOTENT: bool = #idempotent;
             const BODY: ::acs_runtime::operation::BodyKind = #body;
+            #outcome_check
 
             fn path(&self) -> ::core::result::Result<::std::string::String, ::acs_runtime::operation::RequestError> {
                 let mut path = ::std::string::String::new();

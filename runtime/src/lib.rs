@@ -4,6 +4,7 @@
 //! once and tested once lives here: validation results, secret redaction, wire encodings,
 //! request signing, credentials, endpoints, transport, retries and errors.
 
+pub mod client;
 pub mod credentials;
 pub mod encoding;
 pub mod endpoint;

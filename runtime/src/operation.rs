@@ -48,6 +48,8 @@ pub trait Operation: Validate + Serialize {
     const IDEMPOTENT: bool;
     /// Whether the operation sends a body.
     const BODY: BodyKind;
+    /// How to find out whether a request whose outcome is unknown took effect.
+    const OUTCOME_CHECK: &'static str = "Check the resource's state before sending it again.";
 
     /// The path with every label filled in and percent-encoded.
     fn path(&self) -> Result<String, RequestError>;

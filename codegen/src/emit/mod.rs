@@ -45,6 +45,7 @@ pub fn emit(service: &Service, format: &dyn Fn(&str) -> String) -> Vec<Generated
             operations_mod(service),
             format,
         ),
+        rust_file(format!("{dir}/src/client.rs"), &service.source_dir, client_rs(service), format),
     ];
     for op in &service.operations {
         let source = op.source_file.to_string_lossy().replace('\\', "/");
@@ -237,44 +238,104 @@ fn lib_rs(service: &Service) -> TokenStream {
         quote!(pub use operations::#module::{#request, #builder, #response};)
     });
     let product = &service.product;
+    let product_code = service.product.to_lowercase();
     let version = &service.version;
     let regional = &service.endpoints.regional;
     let vpc = match &service.endpoints.vpc {
-        Some(v) => quote!(Some(#v)),
-        None => quote!(None),
+        Some(v) => quote!(#v),
+        None => quote!(acs_runtime::endpoint::DEFAULT_VPC_PATTERN),
     };
-    let overrides = service
-        .endpoints
-        .overrides
-        .iter()
-        .map(|(region, host)| quote!((#region, #host)));
-    let unique: BTreeSet<&str> = service
-        .operations
-        .iter()
-        .map(|op| op.name.as_str())
-        .collect();
+    let overrides = service.endpoints.overrides.iter().map(|(region, host)| quote!((#region, #host)));
+    let unique: BTreeSet<&str> = service.operations.iter().map(|op| op.name.as_str()).collect();
     let names = unique.into_iter();
     quote! {
         #(#![doc = #doc])*
         #![forbid(unsafe_code)]
 
+        mod client;
         pub mod operations;
         pub mod types;
 
+        pub use client::Client;
+        pub use acs_runtime::client::{Error, Response, RetryPolicy, ServiceError, Timeouts};
+        pub use acs_runtime::credentials::Credentials;
+        pub use acs_runtime::signing::SignatureScheme;
         #(#reexports)*
 
         /// The product code.
         pub const PRODUCT: &str = #product;
         /// The API version every request is sent with.
         pub const API_VERSION: &str = #version;
-        /// The regional endpoint pattern; `{region}` is replaced by the region id.
-        pub const REGIONAL_ENDPOINT: &str = #regional;
-        /// The VPC endpoint pattern, if the service has one.
-        pub const VPC_ENDPOINT: Option<&str> = #vpc;
-        /// Regions whose endpoint does not follow [`REGIONAL_ENDPOINT`].
-        pub const ENDPOINT_OVERRIDES: &[(&str, &str)] = &[#(#overrides),*];
+        /// How this service's hosts are named: the regional pattern, the VPC pattern, and the
+        /// regions that differ.
+        pub const ENDPOINT_RULES: acs_runtime::endpoint::EndpointRules<'static> = acs_runtime::endpoint::EndpointRules {
+            product: #product_code,
+            regional_pattern: #regional,
+            vpc_pattern: #vpc,
+            overrides: &[#(#overrides),*],
+        };
         /// The action names of every operation in this crate.
         pub const OPERATIONS: &[&str] = &[#(#names),*];
+    }
+}
+
+fn client_rs(service: &Service) -> TokenStream {
+    let methods = service.operations.iter().map(|op| {
+        let method = format_ident!("{}", op.module);
+        let module = format_ident!("{}", op.module);
+        let request = format_ident!("{}", op.input.name);
+        let builder = format_ident!("{}Builder", op.input.name);
+        let mut doc = format!("{}\n\nSet the request's members on the returned builder, then `.send().await`.", op.documentation.trim());
+        let deprecated = op.deprecated.as_ref().map(|d| {
+            let note = match &d.replacement {
+                Some(r) => format!("{} Prefer {r}.", d.message.trim()),
+                None => d.message.trim().to_owned(),
+            };
+            doc.push_str(&format!("\n\n# Deprecated\n\n{note}"));
+            quote!(#[deprecated(note = #note)])
+        });
+        let doc = docs::lines(&doc);
+        quote! {
+            #(#[doc = #doc])*
+            #deprecated
+            pub fn #method(&self) -> crate::operations::#module::#builder<Call> {
+                crate::operations::#module::#builder::from_parts(crate::operations::#module::#request::default(), self.inner.call())
+            }
+        }
+    });
+    let title = format!(" A client of {} (API {}): one method per operation.", service.title, service.version);
+    quote! {
+        //! The client: one method per operation.
+        use acs_runtime::client::{Call, ClientBuilder};
+
+        #[doc = #title]
+        ///
+        /// Build it with [`Client::builder`]: a region (or an explicit endpoint), and optionally
+        /// credentials, the signature scheme, the retry policy and timeouts. Cheap to clone.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: acs_runtime::client::Client,
+        }
+
+        impl From<acs_runtime::client::Client> for Client {
+            fn from(inner: acs_runtime::client::Client) -> Self {
+                Self { inner }
+            }
+        }
+
+        impl Client {
+            /// A builder that knows this service's endpoints.
+            pub fn builder() -> ClientBuilder<Self> {
+                ClientBuilder::new(crate::ENDPOINT_RULES)
+            }
+
+            /// The runtime client underneath.
+            pub fn runtime(&self) -> &acs_runtime::client::Client {
+                &self.inner
+            }
+
+            #(#methods)*
+        }
     }
 }
 

@@ -31,6 +31,7 @@ pub fn request(op: &Operation, service_version: &str, paths: &ShapePaths) -> Tok
         BodyKind::None => "none",
     };
     let output = format_ident!("{}", op.output.name);
+    let outcome_check = op.outcome_check.as_ref().map(|text| quote!(, outcome_check = #text));
     let binding = quote! {
         #[operation(
             action = #action,
@@ -40,6 +41,7 @@ pub fn request(op: &Operation, service_version: &str, paths: &ShapePaths) -> Tok
             idempotent = #idempotent,
             body = #body,
             output = #output
+            #outcome_check
         )]
     };
     let mut doc = docs::operation(op);

@@ -36,7 +36,8 @@ use serde::{Deserialize, Serialize};
     path = "/api/v2/clusters/{ClusterId}",
     idempotent = false,
     body = "json",
-    output = ScaleOutClusterResponse
+    output = ScaleOutClusterResponse,
+    outcome_check = "Before scaling again, check whether nodes were added: DescribeTaskInfo with the task id if you have one, or DescribeClusterNodes for the cluster's node count."
 )]
 #[validate(required_if(
     members(worker_period, worker_period_unit),
