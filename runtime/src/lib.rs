@@ -14,6 +14,8 @@ mod sensitive;
 pub mod signing;
 
 pub use sensitive::{REDACTED, Sensitive};
+#[cfg(feature = "test-server")]
+pub mod test_server;
 pub mod validate;
 pub mod wire;
 

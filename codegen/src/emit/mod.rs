@@ -45,7 +45,12 @@ pub fn emit(service: &Service, format: &dyn Fn(&str) -> String) -> Vec<Generated
             operations_mod(service),
             format,
         ),
-        rust_file(format!("{dir}/src/client.rs"), &service.source_dir, client_rs(service), format),
+        rust_file(
+            format!("{dir}/src/client.rs"),
+            &service.source_dir,
+            client_rs(service),
+            format,
+        ),
     ];
     for op in &service.operations {
         let source = op.source_file.to_string_lossy().replace('\\', "/");
@@ -245,8 +250,16 @@ fn lib_rs(service: &Service) -> TokenStream {
         Some(v) => quote!(#v),
         None => quote!(acs_runtime::endpoint::DEFAULT_VPC_PATTERN),
     };
-    let overrides = service.endpoints.overrides.iter().map(|(region, host)| quote!((#region, #host)));
-    let unique: BTreeSet<&str> = service.operations.iter().map(|op| op.name.as_str()).collect();
+    let overrides = service
+        .endpoints
+        .overrides
+        .iter()
+        .map(|(region, host)| quote!((#region, #host)));
+    let unique: BTreeSet<&str> = service
+        .operations
+        .iter()
+        .map(|op| op.name.as_str())
+        .collect();
     let names = unique.into_iter();
     quote! {
         #(#![doc = #doc])*
@@ -303,7 +316,10 @@ fn client_rs(service: &Service) -> TokenStream {
             }
         }
     });
-    let title = format!(" A client of {} (API {}): one method per operation.", service.title, service.version);
+    let title = format!(
+        " A client of {} (API {}): one method per operation.",
+        service.title, service.version
+    );
     quote! {
         //! The client: one method per operation.
         use acs_runtime::client::{Call, ClientBuilder};

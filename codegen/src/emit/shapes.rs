@@ -31,7 +31,10 @@ pub fn request(op: &Operation, service_version: &str, paths: &ShapePaths) -> Tok
         BodyKind::None => "none",
     };
     let output = format_ident!("{}", op.output.name);
-    let outcome_check = op.outcome_check.as_ref().map(|text| quote!(, outcome_check = #text));
+    let outcome_check = op
+        .outcome_check
+        .as_ref()
+        .map(|text| quote!(, outcome_check = #text));
     let binding = quote! {
         #[operation(
             action = #action,

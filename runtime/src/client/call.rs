@@ -53,7 +53,10 @@ pub struct Call {
 impl Call {
     /// A call through `client`, validating requests before they leave.
     pub fn new(client: Client) -> Self {
-        Self { client, validation: ValidationMode::Enforce }
+        Self {
+            client,
+            validation: ValidationMode::Enforce,
+        }
     }
 
     /// Sends without checking the documented rules, for when the service has relaxed a rule
@@ -84,14 +87,23 @@ impl Call {
         }
         // A request that cannot become HTTP fails before credentials are looked up.
         request.path()?;
-        let span = tracing::info_span!("acs.call", action = O::ACTION, attempt = tracing::field::Empty, request_id = tracing::field::Empty);
+        let span = tracing::info_span!(
+            "acs.call",
+            action = O::ACTION,
+            attempt = tracing::field::Empty,
+            request_id = tracing::field::Empty
+        );
         self.client.run(request).instrument(span).await
     }
 }
 
 impl Client {
     /// Signs `request` for one attempt, with a fresh nonce and date.
-    async fn signed<O: Operation>(&self, request: &O, retry: Option<(u32, u64)>) -> Result<HttpRequest, Error> {
+    async fn signed<O: Operation>(
+        &self,
+        request: &O,
+        retry: Option<(u32, u64)>,
+    ) -> Result<HttpRequest, Error> {
         let credentials = self.inner.credentials.provide_credentials().await?;
         let nonce = new_nonce();
         prepare(
@@ -125,25 +137,51 @@ impl Client {
             tracing::Span::current().record("attempt", attempt);
             let http = self.signed(request, retry_headers).await?;
             let remaining = deadline.saturating_duration_since(Instant::now());
-            let outcome = match tokio::time::timeout(remaining, exchange(&self.inner.http, http)).await {
-                Ok(outcome) => outcome,
-                Err(_) => Exchange::InFlight("the call's total timeout expired".to_owned()),
-            };
+            let outcome =
+                match tokio::time::timeout(remaining, exchange(&self.inner.http, http)).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => Exchange::InFlight("the call's total timeout expired".to_owned()),
+                };
             // What to do: finish, or wait this long and try again.
             let (error, retry_after) = match outcome {
-                Exchange::Answered { status, request_id, body, .. } if (200..300).contains(&status) => {
+                Exchange::Answered {
+                    status,
+                    request_id,
+                    body,
+                    ..
+                } if (200..300).contains(&status) => {
                     if let Some(id) = &request_id {
                         tracing::Span::current().record("request_id", id.as_str());
                     }
                     tracing::debug!(status, "answered");
-                    return parse_success::<O::Output>(O::ACTION, status, request_id, &body, attempt);
+                    return parse_success::<O::Output>(
+                        O::ACTION,
+                        status,
+                        request_id,
+                        &body,
+                        attempt,
+                    );
                 }
-                Exchange::Answered { status, request_id, retry_after, body } => {
-                    let error = ServiceError::parse(status, request_id.as_deref(), retry_after.map(duration_ms), &body);
+                Exchange::Answered {
+                    status,
+                    request_id,
+                    retry_after,
+                    body,
+                } => {
+                    let error = ServiceError::parse(
+                        status,
+                        request_id.as_deref(),
+                        retry_after.map(duration_ms),
+                        &body,
+                    );
                     if let Some(id) = &error.request_id {
                         tracing::Span::current().record("request_id", id.as_str());
                     }
-                    tracing::debug!(status, code = error.code.as_deref().unwrap_or(""), "service error");
+                    tracing::debug!(
+                        status,
+                        code = error.code.as_deref().unwrap_or(""),
+                        "service error"
+                    );
                     let retryable = error.is_throttling() || (O::IDEMPOTENT && status >= 500);
                     let error = Error::Service(Box::new(error));
                     if !retryable {
@@ -153,17 +191,37 @@ impl Client {
                 }
                 Exchange::NotSent(message) => {
                     tracing::debug!(%message, "not sent");
-                    (Error::Transport { action: O::ACTION, attempts: attempt, message }, None)
+                    (
+                        Error::Transport {
+                            action: O::ACTION,
+                            attempts: attempt,
+                            message,
+                        },
+                        None,
+                    )
                 }
                 Exchange::InFlight(cause) => {
                     tracing::debug!(%cause, "failed in flight");
                     if !O::IDEMPOTENT {
-                        return Err(Error::OutcomeUnknown { action: O::ACTION, attempt, cause, how_to_check: O::OUTCOME_CHECK });
+                        return Err(Error::OutcomeUnknown {
+                            action: O::ACTION,
+                            attempt,
+                            cause,
+                            how_to_check: O::OUTCOME_CHECK,
+                        });
                     }
                     let error = if cause.contains("timed out") || cause.contains("timeout") {
-                        Error::Timeout { action: O::ACTION, elapsed: started.elapsed(), attempts: attempt }
+                        Error::Timeout {
+                            action: O::ACTION,
+                            elapsed: started.elapsed(),
+                            attempts: attempt,
+                        }
                     } else {
-                        Error::Transport { action: O::ACTION, attempts: attempt, message: cause }
+                        Error::Transport {
+                            action: O::ACTION,
+                            attempts: attempt,
+                            message: cause,
+                        }
                     };
                     (error, None)
                 }
@@ -196,7 +254,12 @@ fn parse_success<T: DeserializeOwned + Default>(
     attempts: u32,
 ) -> Result<Response<T>, Error> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Response { data: T::default(), request_id: header_request_id, status, attempts });
+        return Ok(Response {
+            data: T::default(),
+            request_id: header_request_id,
+            status,
+            attempts,
+        });
     }
     let invalid = |reason: String| Error::InvalidResponse {
         action,
@@ -205,10 +268,22 @@ fn parse_success<T: DeserializeOwned + Default>(
         reason,
         body: String::from_utf8_lossy(body).into_owned(),
     };
-    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| invalid(format!("not JSON: {e}")))?;
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| invalid(format!("not JSON: {e}")))?;
     let body_request_id = ["request_id", "RequestId", "requestId"]
         .iter()
-        .find_map(|key| value.get(*key).and_then(serde_json::Value::as_str).map(str::to_owned));
-    let data = serde_json::from_value(value).map_err(|e| invalid(format!("unexpected shape: {e}")))?;
-    Ok(Response { data, request_id: header_request_id.or(body_request_id), status, attempts })
+        .find_map(|key| {
+            value
+                .get(*key)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        });
+    let data =
+        serde_json::from_value(value).map_err(|e| invalid(format!("unexpected shape: {e}")))?;
+    Ok(Response {
+        data,
+        request_id: header_request_id.or(body_request_id),
+        status,
+        attempts,
+    })
 }

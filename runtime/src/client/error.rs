@@ -50,7 +50,9 @@ pub enum Error {
     },
     /// The request was sent and may have been applied, but no answer arrived (a timeout or a
     /// reset after sending). It was not resent, because the operation is not idempotent.
-    #[error("{action} may have been applied: {cause} after the request was sent (attempt {attempt}); it was not resent because {action} is not idempotent. {how_to_check}")]
+    #[error(
+        "{action} may have been applied: {cause} after the request was sent (attempt {attempt}); it was not resent because {action} is not idempotent. {how_to_check}"
+    )]
     OutcomeUnknown {
         /// The operation.
         action: &'static str,
@@ -81,7 +83,8 @@ pub enum Error {
 }
 
 fn request_id_suffix(id: Option<&str>) -> String {
-    id.map(|id| format!(", request id {id}")).unwrap_or_default()
+    id.map(|id| format!(", request id {id}"))
+        .unwrap_or_default()
 }
 
 impl Error {
@@ -95,7 +98,10 @@ impl Error {
 
     /// Whether the request may have taken effect even though the call failed.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(self, Self::OutcomeUnknown { .. } | Self::InvalidResponse { .. })
+        matches!(
+            self,
+            Self::OutcomeUnknown { .. } | Self::InvalidResponse { .. }
+        )
     }
 }
 
@@ -123,9 +129,15 @@ pub struct ServiceError {
 
 impl ServiceError {
     /// Reads an error answer; any body is accepted (JSON, HTML, plain text, empty).
-    pub fn parse(status: u16, header_request_id: Option<&str>, retry_after_ms: Option<u64>, body: &[u8]) -> Self {
+    pub fn parse(
+        status: u16,
+        header_request_id: Option<&str>,
+        retry_after_ms: Option<u64>,
+        body: &[u8],
+    ) -> Self {
         let text = String::from_utf8_lossy(body).into_owned();
-        let json: Option<serde_json::Map<String, serde_json::Value>> = serde_json::from_slice(body).ok();
+        let json: Option<serde_json::Map<String, serde_json::Value>> =
+            serde_json::from_slice(body).ok();
         let field = |names: &[&str]| -> Option<String> {
             let map = json.as_ref()?;
             names.iter().find_map(|name| match map.get(*name) {
@@ -142,7 +154,8 @@ impl ServiceError {
             status,
             code: field(&["Code", "code"]),
             message,
-            request_id: field(&["RequestId", "requestId", "requestid"]).or_else(|| header_request_id.map(str::to_owned)),
+            request_id: field(&["RequestId", "requestId", "requestid"])
+                .or_else(|| header_request_id.map(str::to_owned)),
             recommend: field(&["Recommend", "recommend"]),
             access_denied_detail: field(&["AccessDeniedDetail", "accessDeniedDetail"]),
             retry_after_ms,
@@ -153,7 +166,12 @@ impl ServiceError {
     /// Whether the service asks to slow down: HTTP 429, a `Throttling*` code, or a
     /// retry-after header.
     pub fn is_throttling(&self) -> bool {
-        self.status == 429 || self.retry_after_ms.is_some() || self.code.as_deref().is_some_and(|c| c.starts_with("Throttling"))
+        self.status == 429
+            || self.retry_after_ms.is_some()
+            || self
+                .code
+                .as_deref()
+                .is_some_and(|c| c.starts_with("Throttling"))
     }
 }
 
@@ -170,7 +188,14 @@ fn describe_non_json(text: &str) -> String {
             _ => format!("HTML error page ({} bytes)", text.len()),
         };
     }
-    let line: String = text.trim().lines().next().unwrap_or_default().chars().take(200).collect();
+    let line: String = text
+        .trim()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
     line
 }
 
@@ -218,13 +243,39 @@ mod tests {
     #[test]
     fn parses_both_casings_and_non_json_bodies() {
         let ack = ServiceError::parse(404, Some("H"), None, br#"{"code":"ErrorClusterNotFound","message":"cluster not found","requestId":"R1","status":404}"#);
-        assert_eq!((ack.code.as_deref(), ack.message.as_deref(), ack.request_id.as_deref()), (Some("ErrorClusterNotFound"), Some("cluster not found"), Some("R1")));
-        assert_eq!(ack.to_string(), "service error: HTTP 404 ErrorClusterNotFound: cluster not found (request id R1)");
+        assert_eq!(
+            (
+                ack.code.as_deref(),
+                ack.message.as_deref(),
+                ack.request_id.as_deref()
+            ),
+            (
+                Some("ErrorClusterNotFound"),
+                Some("cluster not found"),
+                Some("R1")
+            )
+        );
+        assert_eq!(
+            ack.to_string(),
+            "service error: HTTP 404 ErrorClusterNotFound: cluster not found (request id R1)"
+        );
         let pop = ServiceError::parse(403, None, None, br#"{"Code":"Forbidden.RAM","Message":"denied","RequestId":"R2","Recommend":"https://x","AccessDeniedDetail":"{\"AuthAction\":\"cs:ScaleOutCluster\"}"}"#);
         assert_eq!(pop.code.as_deref(), Some("Forbidden.RAM"));
-        assert!(pop.access_denied_detail.as_deref().is_some_and(|d| d.contains("AuthAction")));
-        let html = ServiceError::parse(502, Some("H3"), None, b"<html><head><title>502 Bad Gateway</title></head></html>");
-        assert_eq!(html.message.as_deref(), Some("HTML error page: 502 Bad Gateway"));
+        assert!(
+            pop.access_denied_detail
+                .as_deref()
+                .is_some_and(|d| d.contains("AuthAction"))
+        );
+        let html = ServiceError::parse(
+            502,
+            Some("H3"),
+            None,
+            b"<html><head><title>502 Bad Gateway</title></head></html>",
+        );
+        assert_eq!(
+            html.message.as_deref(),
+            Some("HTML error page: 502 Bad Gateway")
+        );
         assert_eq!(html.request_id.as_deref(), Some("H3"));
         let empty = ServiceError::parse(503, None, None, b"");
         assert_eq!(empty.to_string(), "service error: HTTP 503 (no request id)");
@@ -235,8 +286,12 @@ mod tests {
     #[test]
     fn throttling_is_recognised_three_ways() {
         assert!(ServiceError::parse(429, None, None, b"").is_throttling());
-        assert!(ServiceError::parse(400, None, None, br#"{"code":"Throttling.User"}"#).is_throttling());
+        assert!(
+            ServiceError::parse(400, None, None, br#"{"code":"Throttling.User"}"#).is_throttling()
+        );
         assert!(ServiceError::parse(503, None, Some(100), b"").is_throttling());
-        assert!(!ServiceError::parse(500, None, None, br#"{"code":"InternalError"}"#).is_throttling());
+        assert!(
+            !ServiceError::parse(500, None, None, br#"{"code":"InternalError"}"#).is_throttling()
+        );
     }
 }

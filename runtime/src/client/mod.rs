@@ -185,7 +185,9 @@ impl<C: From<Client>> ClientBuilder<C> {
             },
         )?;
         let http = transport::http_client(&self.timeouts, self.proxy_from_env)?;
-        let credentials = self.credentials.unwrap_or_else(|| Arc::new(DefaultCredentialsChain::new()));
+        let credentials = self
+            .credentials
+            .unwrap_or_else(|| Arc::new(DefaultCredentialsChain::new()));
         Ok(C::from(Client {
             inner: Arc::new(Inner {
                 http,

@@ -37,7 +37,10 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// One attempt, no retries.
     pub fn disabled() -> Self {
-        Self { max_attempts: 1, ..Self::default() }
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
     }
 
     /// The wait before attempt `next` (2 for the first retry): the service's retry-after if it
@@ -47,7 +50,10 @@ impl RetryPolicy {
             return after.min(self.max_backoff);
         }
         let exponent = next.saturating_sub(2).min(20);
-        let ceiling = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(1 << exponent)
+            .min(self.max_backoff);
         let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
         if nanos == 0 {
             return Duration::ZERO;
@@ -96,13 +102,24 @@ mod tests {
 
     #[test]
     fn backoff_grows_is_capped_and_honours_retry_after() {
-        let policy = RetryPolicy { max_attempts: 5, initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_secs(1) };
+        let policy = RetryPolicy {
+            max_attempts: 5,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+        };
         for next in 2..10 {
-            let ceiling = Duration::from_millis(100 * (1 << (next - 2))).min(Duration::from_secs(1));
+            let ceiling =
+                Duration::from_millis(100 * (1 << (next - 2))).min(Duration::from_secs(1));
             assert!(policy.backoff(next, None) <= ceiling);
         }
-        assert_eq!(policy.backoff(2, Some(Duration::from_millis(300))), Duration::from_millis(300));
-        assert_eq!(policy.backoff(2, Some(Duration::from_secs(120))), Duration::from_secs(1));
+        assert_eq!(
+            policy.backoff(2, Some(Duration::from_millis(300))),
+            Duration::from_millis(300)
+        );
+        assert_eq!(
+            policy.backoff(2, Some(Duration::from_secs(120))),
+            Duration::from_secs(1)
+        );
         assert_eq!(RetryPolicy::disabled().max_attempts, 1);
     }
 }

@@ -23,7 +23,10 @@ pub(super) enum Exchange {
     InFlight(String),
 }
 
-pub(super) fn http_client(timeouts: &Timeouts, proxy_from_env: bool) -> Result<reqwest::Client, Error> {
+pub(super) fn http_client(
+    timeouts: &Timeouts,
+    proxy_from_env: bool,
+) -> Result<reqwest::Client, Error> {
     // reqwest is built without a default crypto provider so that aws-lc is not compiled;
     // ring is installed unless the application installed one already.
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -61,22 +64,40 @@ pub(super) async fn exchange(http: &reqwest::Client, request: HttpRequest) -> Ex
         Err(e) => return Exchange::InFlight(describe(&e)),
     };
     let status = response.status().as_u16();
-    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let request_id = header("x-acs-request-id");
     let retry_after = header("x-acs-retry-after")
         .and_then(|v| v.trim().parse::<u64>().ok())
         .filter(|ms| *ms > 0)
         .map(Duration::from_millis);
     match response.bytes().await {
-        Ok(body) => Exchange::Answered { status, request_id, retry_after, body: body.to_vec() },
+        Ok(body) => Exchange::Answered {
+            status,
+            request_id,
+            retry_after,
+            body: body.to_vec(),
+        },
         // The status line arrived, so the service has seen the request.
-        Err(e) => Exchange::InFlight(format!("the answer (HTTP {status}) broke off: {}", describe(&e))),
+        Err(e) => Exchange::InFlight(format!(
+            "the answer (HTTP {status}) broke off: {}",
+            describe(&e)
+        )),
     }
 }
 
 /// The error and its causes in one line (reqwest's Display alone hides the cause).
 fn describe(error: &reqwest::Error) -> String {
-    let mut text = if error.is_timeout() { "timed out".to_owned() } else { error.to_string() };
+    let mut text = if error.is_timeout() {
+        "timed out".to_owned()
+    } else {
+        error.to_string()
+    };
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         text.push_str(": ");
