@@ -93,7 +93,10 @@ impl Call {
             attempt = tracing::field::Empty,
             request_id = tracing::field::Empty
         );
-        self.client.run(request).instrument(span).await
+        self.client
+            .run(request, &span)
+            .instrument(span.clone())
+            .await
     }
 }
 
@@ -125,7 +128,11 @@ impl Client {
         })
     }
 
-    async fn run<O: Operation>(&self, request: &O) -> Result<Response<O::Output>, Error> {
+    async fn run<O: Operation>(
+        &self,
+        request: &O,
+        span: &tracing::Span,
+    ) -> Result<Response<O::Output>, Error> {
         let policy = &self.inner.retry;
         let timeouts = &self.inner.timeouts;
         let started = Instant::now();
@@ -134,7 +141,7 @@ impl Client {
         let mut retry_headers = None;
         let mut attempt = 1;
         loop {
-            tracing::Span::current().record("attempt", attempt);
+            span.record("attempt", attempt);
             let http = self.signed(request, retry_headers).await?;
             let remaining = deadline.saturating_duration_since(Instant::now());
             let outcome =
@@ -151,7 +158,7 @@ impl Client {
                     ..
                 } if (200..300).contains(&status) => {
                     if let Some(id) = &request_id {
-                        tracing::Span::current().record("request_id", id.as_str());
+                        span.record("request_id", id.as_str());
                     }
                     tracing::debug!(status, "answered");
                     return parse_success::<O::Output>(
@@ -175,7 +182,7 @@ impl Client {
                         &body,
                     );
                     if let Some(id) = &error.request_id {
-                        tracing::Span::current().record("request_id", id.as_str());
+                        span.record("request_id", id.as_str());
                     }
                     tracing::debug!(
                         status,

@@ -9,7 +9,8 @@
 //! # let _ = client; Ok(()) }
 //! ```
 //!
-//! Generated crates wrap [`Client`] in their own type with one method per operation.
+//! Generated crates wrap [`Client`] in their own type with one method per operation; each
+//! request type implements [`Operation`](crate::operation::Operation).
 
 mod call;
 mod error;
