@@ -522,3 +522,14 @@ fn logs_carry_operation_attempt_and_request_id_but_never_a_secret() {
     assert_no_secret(&text);
     assert!(!text.contains("other-secret"), "{text}");
 }
+
+#[tokio::test]
+async fn connections_are_reused() {
+    let server = server().await;
+    let client = client(&server, SignatureScheme::default());
+    for _ in 0..3 {
+        scale_out(&client).await.expect("succeeds");
+    }
+    assert_eq!(server.request_count(), 3);
+    assert_eq!(server.connections(), 1, "each call opened a new connection");
+}

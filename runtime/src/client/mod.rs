@@ -1,4 +1,5 @@
-//! The client: credentials, signing, transport, retries and errors around [`Operation`]s.
+//! The client: credentials, signing, transport, retries and errors around each
+//! [`Operation`](crate::operation::Operation).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), acs_runtime::client::Error> {
