@@ -628,7 +628,7 @@ impl<'a> Resolver<'a> {
         self.unresolved.clear();
         for (key, def) in &members.0 {
             let at = format!("{pointer}/members/{}", escape(key));
-            let Some(member) = self.resolve_member(key, def, usage, file, &at, body) else {
+            let Some(member) = self.resolve_member(key, def, file, &at, body) else {
                 self.unresolved.insert(key.clone());
                 continue;
             };
@@ -674,7 +674,6 @@ impl<'a> Resolver<'a> {
         &mut self,
         key: &str,
         def: &spec::MemberDef,
-        usage: Usage,
         file: File<'_>,
         at: &str,
         body: Option<spec::BodyKind>,
@@ -763,7 +762,6 @@ impl<'a> Resolver<'a> {
         if is_keyword(&rust_name) {
             rust_name = format!("r#{rust_name}");
         }
-        let _ = usage;
         Some(Member {
             name: key.to_owned(),
             rust_name,

@@ -12,9 +12,10 @@
 // ScaleOutCluster is deprecated by ACK in favour of node pools; this example shows it anyway.
 #![allow(deprecated)]
 
+use std::error::Error;
 use std::process::ExitCode;
 
-use acs_cs20151215::{Client, Credentials, Error};
+use acs_cs20151215::{Client, Credentials};
 use acs_runtime::test_server::TestServer;
 
 struct Args {
@@ -67,20 +68,13 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(args: Args) -> Result<(), Error> {
+async fn run(args: Args) -> Result<(), Box<dyn Error>> {
     // Without a region, scale out against a local server that checks the signature.
     let _local;
     let client = match &args.region {
         Some(region) => Client::builder().region(region).build()?,
         None => {
-            let server =
-                TestServer::start([("LTAI-example".to_owned(), "example-secret".to_owned())])
-                    .await
-                    .map_err(|e| Error::Transport {
-                        action: "starting the local test server",
-                        attempts: 0,
-                        message: e.to_string(),
-                    })?;
+            let server = TestServer::start([("LTAI-example", "example-secret")]).await?;
             println!("local test server at {}", server.endpoint());
             let client = Client::builder()
                 .endpoint(server.endpoint())

@@ -57,6 +57,11 @@ pub fn derive_operation(input: TokenStream) -> TokenStream {
 ///
 /// Field attribute: `#[builder(base64)]` adds a `{field}_from_bytes` setter that encodes raw
 /// bytes as standard base64.
+///
+/// The builder carries a handle `H` (`()` by default, with `build` and `build_unvalidated`).
+/// When the struct is also an operation's request (it carries `#[operation(...)]`), a builder
+/// holding an `acs_runtime::client::Call` also gets `send`, `prepare` and `skip_validation`;
+/// generated clients hand out such builders, one per operation.
 #[proc_macro_derive(Builder, attributes(builder))]
 pub fn derive_builder(input: TokenStream) -> TokenStream {
     builder::expand(input.into()).into()
