@@ -47,6 +47,9 @@ pub struct Operation {
     pub idempotent: bool,
     pub outcome_check: Option<String>,
     pub deprecated: Option<Deprecation>,
+    pub pagination: Option<Pagination>,
+    pub waiter: Option<Waiter>,
+    pub follow_with: Option<Follow>,
     pub input: Structure,
     pub output: Structure,
     pub errors: Vec<ErrorCode>,
@@ -235,4 +238,39 @@ pub enum RuleKind {
 pub struct Condition {
     pub member: String,
     pub equals: Literal,
+}
+
+/// Pagination, with members as Rust field names and paths as field chains.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    pub page_number: String,
+    pub page_size: Option<String>,
+    pub items: String,
+    /// The Rust type of one item.
+    pub item: Type,
+    pub total_count: Option<Vec<String>>,
+}
+
+/// A waiter on an operation (at most one per operation, since it is a property of the
+/// operation's answer type).
+#[derive(Debug, Clone)]
+pub struct Waiter {
+    /// `task_done`
+    pub name: String,
+    pub documentation: String,
+    pub state: Vec<String>,
+    pub success: Vec<String>,
+    pub failure: Vec<String>,
+    pub failure_detail: Option<Vec<String>>,
+    pub progress: Option<Vec<String>>,
+}
+
+/// The waiter that follows an operation's work.
+#[derive(Debug, Clone)]
+pub struct Follow {
+    /// The polled operation.
+    pub operation: String,
+    pub waiter: String,
+    /// (waiter request member, this operation's answer member), as Rust field names.
+    pub inputs: Vec<(String, String)>,
 }

@@ -82,12 +82,65 @@ pub struct OperationFile {
     pub outcome_check: Option<String>,
     #[serde(default)]
     pub deprecated: Option<Deprecation>,
+    /// How the answers come in pages, if they do.
+    #[serde(default)]
+    pub pagination: Option<PaginationDef>,
+    /// Waiters that poll this operation until its answer reports success or failure.
+    #[serde(default)]
+    pub waiters: OrderedMap<WaiterDef>,
+    /// For an operation that starts asynchronous work: the waiter that follows it.
+    #[serde(default)]
+    pub follow_with: Option<FollowDef>,
     pub input: StructureDef,
     pub output: StructureDef,
     #[serde(default)]
     pub errors: Vec<ErrorDef>,
     #[serde(default)]
     pub shapes: OrderedMap<ShapeDef>,
+}
+
+/// Pagination: which request members select the page, which answer member holds the items.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationDef {
+    /// The request member with the 1-based page number.
+    pub page_number: String,
+    /// The request member with the page size, if any.
+    #[serde(default)]
+    pub page_size: Option<String>,
+    /// The answer member (a list) holding the page's items.
+    pub items: String,
+    /// The dot path in the answer to the total number of items, if the service reports it.
+    #[serde(default)]
+    pub total_count: Option<String>,
+}
+
+/// A waiter: poll the operation until `state` is one of `success` or `failure`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaiterDef {
+    pub documentation: String,
+    /// The dot path in the answer to the state.
+    pub state: String,
+    pub success: Vec<String>,
+    pub failure: Vec<String>,
+    /// The dot path to what the answer says about a failure.
+    #[serde(default)]
+    pub failure_detail: Option<String>,
+    /// The dot path to a short progress description (such as the current stage).
+    #[serde(default)]
+    pub progress: Option<String>,
+}
+
+/// The waiter that follows an operation's asynchronous work, and which answer members feed
+/// the waiter's request members.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowDef {
+    /// `<Operation>.<waiter>`, such as `DescribeTaskInfo.task_done`.
+    pub waiter: String,
+    /// Waiter request member → this operation's answer member.
+    pub inputs: OrderedMap<String>,
 }
 
 #[derive(Debug, Deserialize)]

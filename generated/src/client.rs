@@ -24,6 +24,43 @@ impl Client {
     pub fn runtime(&self) -> &acs_runtime::client::Client {
         &self.inner
     }
+    /// Lists the nodes of a cluster, page by page, optionally filtered by node pool, state or instance IDs.
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    pub fn describe_cluster_nodes(
+        &self,
+    ) -> crate::operations::describe_cluster_nodes::DescribeClusterNodesRequestBuilder<Call> {
+        crate::operations::describe_cluster_nodes::DescribeClusterNodesRequestBuilder::from_parts(
+            crate::operations::describe_cluster_nodes::DescribeClusterNodesRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// Queries a task: its state, stages, events, results and error.
+    ///
+    /// Tasks are what asynchronous operations such as ScaleOutCluster and ScaleClusterNodePool start; their responses carry the `task_id`.
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    pub fn describe_task_info(
+        &self,
+    ) -> crate::operations::describe_task_info::DescribeTaskInfoRequestBuilder<Call> {
+        crate::operations::describe_task_info::DescribeTaskInfoRequestBuilder::from_parts(
+            crate::operations::describe_task_info::DescribeTaskInfoRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// Adds nodes to a node pool. The nodes are added asynchronously: the response carries a `task_id` to follow the work.
+    ///
+    /// The number of nodes a single call can add is limited by the cluster's node quota, and to at most 500.
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    pub fn scale_cluster_node_pool(
+        &self,
+    ) -> crate::operations::scale_cluster_node_pool::ScaleClusterNodePoolRequestBuilder<Call> {
+        crate::operations::scale_cluster_node_pool::ScaleClusterNodePoolRequestBuilder::from_parts(
+            crate::operations::scale_cluster_node_pool::ScaleClusterNodePoolRequest::default(),
+            self.inner.call(),
+        )
+    }
     /// Adds worker nodes to a cluster. Worker nodes in a cluster can be deployed in multiple zones.
     ///
     /// The nodes are added asynchronously: the response carries a `task_id` to follow the work.
@@ -43,5 +80,17 @@ impl Client {
             crate::operations::scale_out_cluster::ScaleOutClusterRequest::default(),
             self.inner.call(),
         )
+    }
+    /// Waits until a task has finished.
+    ///
+    /// Polls `DescribeTaskInfo` until its `state` is `success` (success) or `fail` (failure), with growing pauses. Returns a waiter: set `.timeout(…)` (default 30 minutes) or `.on_progress(…)`, then `.await` it. Failure and timeout come back as `WaitError`; the work itself is not cancelled.
+    pub fn wait_until_task_done(
+        &self,
+        task_id: impl Into<String>,
+    ) -> acs_runtime::waiter::Waiter<crate::operations::describe_task_info::DescribeTaskInfoRequest>
+    {
+        let mut request = crate::operations::describe_task_info::DescribeTaskInfoRequest::default();
+        request.task_id = task_id.into();
+        acs_runtime::waiter::Waiter::new(self.inner.call(), request)
     }
 }

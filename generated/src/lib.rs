@@ -8,6 +8,9 @@
 //!
 //! # Operations
 //!
+//! - [`DescribeClusterNodes`](operations::describe_cluster_nodes): Lists the nodes of a cluster, page by page, optionally filtered by node pool, state or instance IDs.
+//! - [`DescribeTaskInfo`](operations::describe_task_info): Queries a task: its state, stages, events, results and error.
+//! - [`ScaleClusterNodePool`](operations::scale_cluster_node_pool): Adds nodes to a node pool.
 //! - [`ScaleOutCluster`](operations::scale_out_cluster) *(deprecated)*: Adds worker nodes to a cluster.
 #![forbid(unsafe_code)]
 mod client;
@@ -16,7 +19,17 @@ pub mod types;
 pub use acs_runtime::client::{Error, Response, RetryPolicy, ServiceError, Timeouts};
 pub use acs_runtime::credentials::Credentials;
 pub use acs_runtime::signing::SignatureScheme;
+pub use acs_runtime::waiter::{WaitError, WaitOptions};
 pub use client::Client;
+pub use operations::describe_cluster_nodes::{
+    DescribeClusterNodesRequest, DescribeClusterNodesRequestBuilder, DescribeClusterNodesResponse,
+};
+pub use operations::describe_task_info::{
+    DescribeTaskInfoRequest, DescribeTaskInfoRequestBuilder, DescribeTaskInfoResponse,
+};
+pub use operations::scale_cluster_node_pool::{
+    ScaleClusterNodePoolRequest, ScaleClusterNodePoolRequestBuilder, ScaleClusterNodePoolResponse,
+};
 pub use operations::scale_out_cluster::{
     ScaleOutClusterRequest, ScaleOutClusterRequestBuilder, ScaleOutClusterResponse,
 };
@@ -40,4 +53,9 @@ pub const ENDPOINT_RULES: acs_runtime::endpoint::EndpointRules<'static> =
         ],
     };
 /// The action names of every operation in this crate.
-pub const OPERATIONS: &[&str] = &["ScaleOutCluster"];
+pub const OPERATIONS: &[&str] = &[
+    "DescribeClusterNodes",
+    "DescribeTaskInfo",
+    "ScaleClusterNodePool",
+    "ScaleOutCluster",
+];

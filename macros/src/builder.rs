@@ -21,14 +21,49 @@ struct Field {
 
 pub fn expand(input: TokenStream) -> TokenStream {
     match syn::parse2(input).and_then(|input| parse(&input)) {
-        Ok((ident, fields, is_operation)) => emit(&ident, &fields, is_operation),
+        Ok((ident, fields, kind)) => emit(&ident, &fields, kind),
         Err(error) => error.to_compile_error(),
     }
 }
 
-/// The parsed input: the struct, its fields, and whether it is an operation's request (it
-/// carries `#[operation(...)]`), whose builder can then also send it.
-type Parsed = (Ident, Vec<Field>, bool);
+/// What the struct is, which decides what a builder holding a client call can do.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A nested structure: build only.
+    Plain,
+    /// An operation's request (`#[operation(...)]`): send and prepare too.
+    Operation,
+    /// A paginated operation's request (`#[operation(..., paginate(...))]`): walk pages too.
+    PaginatedOperation,
+}
+
+/// The parsed input: the struct, its fields, and its kind.
+type Parsed = (Ident, Vec<Field>, Kind);
+
+/// Whether `#[operation(...)]` has a top-level `paginate(...)`.
+fn declares_pagination(attr: &syn::Attribute) -> bool {
+    let syn::Meta::List(list) = &attr.meta else {
+        return false;
+    };
+    let mut tokens = list.tokens.clone().into_iter().peekable();
+    let mut at_key = true;
+    while let Some(token) = tokens.next() {
+        match &token {
+            proc_macro2::TokenTree::Ident(ident) if at_key && ident == "paginate" => {
+                if matches!(tokens.peek(), Some(proc_macro2::TokenTree::Group(_))) {
+                    return true;
+                }
+            }
+            proc_macro2::TokenTree::Punct(p) if p.as_char() == ',' => {
+                at_key = true;
+                continue;
+            }
+            _ => {}
+        }
+        at_key = false;
+    }
+    false
+}
 
 fn parse(input: &DeriveInput) -> syn::Result<Parsed> {
     let syn::Data::Struct(syn::DataStruct {
@@ -72,12 +107,18 @@ fn parse(input: &DeriveInput) -> syn::Result<Parsed> {
             base64,
         });
     }
-    let is_operation = input.attrs.iter().any(|a| a.path().is_ident("operation"));
-    errors.finish((input.ident.clone(), fields, is_operation))
+    let operation = input.attrs.iter().find(|a| a.path().is_ident("operation"));
+    let kind = match operation {
+        None => Kind::Plain,
+        Some(attr) if declares_pagination(attr) => Kind::PaginatedOperation,
+        Some(_) => Kind::Operation,
+    };
+    errors.finish((input.ident.clone(), fields, kind))
 }
 
-fn emit(ident: &Ident, fields: &[Field], is_operation: bool) -> TokenStream {
-    let sending = is_operation.then(|| sending(ident));
+fn emit(ident: &Ident, fields: &[Field], kind: Kind) -> TokenStream {
+    let sending = (kind != Kind::Plain).then(|| sending(ident));
+    let paging = (kind == Kind::PaginatedOperation).then(|| paging(ident));
     let builder = format_ident!("{ident}Builder");
     let builder_doc = format!(
         "A builder for [`{ident}`]: set members, then [`build`]({builder}::build), which reports every violation at once."
@@ -145,6 +186,38 @@ fn emit(ident: &Ident, fields: &[Field], is_operation: bool) -> TokenStream {
         }
 
         #sending
+        #paging
+    }
+}
+
+/// `paginate` and `paginate_all` for a paginated operation's builder.
+fn paging(ident: &Ident) -> TokenStream {
+    let builder = format_ident!("{ident}Builder");
+    quote! {
+        #[automatically_derived]
+        impl #builder<::acs_runtime::client::Call> {
+            /// Every item of every page, fetched page by page as the stream is read. Starts at
+            /// the request's page number (1 if unset); the first error ends the stream.
+            pub fn paginate(
+                self,
+            ) -> impl ::acs_runtime::paginate::Stream<
+                Item = ::core::result::Result<<#ident as ::acs_runtime::paginate::Paginate>::Item, ::acs_runtime::client::Error>,
+            > + ::core::marker::Send {
+                let (request, call) = self.into_parts();
+                call.paginate(request)
+            }
+
+            /// Every item of every page, collected.
+            pub async fn paginate_all(
+                self,
+            ) -> ::core::result::Result<
+                ::std::vec::Vec<<#ident as ::acs_runtime::paginate::Paginate>::Item>,
+                ::acs_runtime::client::Error,
+            > {
+                let (request, call) = self.into_parts();
+                call.paginate_all(request).await
+            }
+        }
     }
 }
 

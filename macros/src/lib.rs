@@ -19,6 +19,7 @@
 mod attr;
 mod builder;
 mod operation;
+mod poll;
 mod ty;
 mod validate;
 mod wire_enum;
@@ -73,6 +74,14 @@ pub fn derive_builder(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(WireEnum, attributes(wire))]
 pub fn derive_wire_enum(input: TokenStream) -> TokenStream {
     wire_enum::expand(input.into()).into()
+}
+
+/// Derives `acs_runtime::waiter::Poll` for an answer type, from
+/// `#[poll(state = "state", success("success"), failure("fail"), failure_detail = "error",
+/// progress = "current_stage")]` (fields or dot paths through `Option` fields).
+#[proc_macro_derive(Poll, attributes(poll))]
+pub fn derive_poll(input: TokenStream) -> TokenStream {
+    poll::expand(input.into()).into()
 }
 
 #[cfg(test)]

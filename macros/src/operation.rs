@@ -21,7 +21,75 @@ struct Model {
     json_body: bool,
     output: Type,
     outcome_check: Option<LitStr>,
+    paginate: Option<Paginate>,
     fields: Vec<Bound>,
+}
+
+/// `paginate(page_number = "…", page_size = "…", items = "…", item = Type, total_count = "a.b")`
+struct Paginate {
+    page_number: Ident,
+    page_size: Option<Ident>,
+    items: Ident,
+    item: Type,
+    total_count: Option<Vec<Ident>>,
+}
+
+fn field_chain(lit: &LitStr) -> syn::Result<Vec<Ident>> {
+    lit.value()
+        .split('.')
+        .map(|segment| {
+            syn::parse_str::<Ident>(segment)
+                .or_else(|_| syn::parse_str::<Ident>(&format!("r#{segment}")))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            syn::Error::new(
+                lit.span(),
+                "expected a field name or a dot path of field names",
+            )
+        })
+}
+
+fn parse_paginate(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Paginate> {
+    let (mut page_number, mut page_size, mut items, mut item, mut total_count) =
+        (None, None, None, None, None);
+    meta.parse_nested_meta(|inner| {
+        let one = |lit: LitStr| -> syn::Result<Ident> {
+            let chain = field_chain(&lit)?;
+            match <[Ident; 1]>::try_from(chain) {
+                Ok([ident]) => Ok(ident),
+                Err(_) => Err(syn::Error::new(lit.span(), "expected one field name")),
+            }
+        };
+        if inner.path.is_ident("page_number") {
+            page_number = Some(one(string_value(&inner)?)?);
+        } else if inner.path.is_ident("page_size") {
+            page_size = Some(one(string_value(&inner)?)?);
+        } else if inner.path.is_ident("items") {
+            items = Some(one(string_value(&inner)?)?);
+        } else if inner.path.is_ident("item") {
+            item = Some(inner.value()?.parse::<Type>()?);
+        } else if inner.path.is_ident("total_count") {
+            total_count = Some(field_chain(&string_value(&inner)?)?);
+        } else {
+            return Err(unknown(
+                &inner,
+                "paginate key",
+                "page_number, page_size, items, item, total_count",
+            ));
+        }
+        Ok(())
+    })?;
+    match (page_number, items, item) {
+        (Some(page_number), Some(items), Some(item)) => Ok(Paginate {
+            page_number,
+            page_size,
+            items,
+            item,
+            total_count,
+        }),
+        _ => Err(meta.error("`paginate` needs `page_number`, `items` and `item`")),
+    }
 }
 
 enum Segment {
@@ -65,6 +133,7 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
     let (mut action, mut version, mut method, mut path, mut idempotent, mut body, mut output) =
         (None, None, None, None, None, None, None);
     let mut outcome_check = None;
+    let mut paginate = None;
     let parsed = for_each_nested(&input.attrs, "operation", |meta| {
         let key = |k: &str| meta.path.is_ident(k);
         if key("action") {
@@ -103,11 +172,13 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
             output = Some(meta.value()?.parse::<Type>()?);
         } else if key("outcome_check") {
             outcome_check = Some(string_value(&meta)?);
+        } else if key("paginate") {
+            paginate = Some(parse_paginate(&meta)?);
         } else {
             return Err(unknown(
                 &meta,
                 "operation key",
-                "action, version, method, path, idempotent, body, output, outcome_check",
+                "action, version, method, path, idempotent, body, output, outcome_check, paginate",
             ));
         }
         Ok(())
@@ -180,6 +251,7 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
         json_body,
         output,
         outcome_check,
+        paginate,
         fields,
     })
 }
@@ -313,6 +385,10 @@ fn emit(model: &Model) -> TokenStream {
     let outcome_check = outcome_check
         .as_ref()
         .map(|text| quote!(const OUTCOME_CHECK: &'static str = #text;));
+    let paginate = model
+        .paginate
+        .as_ref()
+        .map(|p| emit_paginate(ident, output, p));
     let push_segments = model.segments.iter().map(|segment| match segment {
         Segment::Literal(text) => quote!(path.push_str(#text);),
         Segment::Label(label) => {
@@ -374,6 +450,57 @@ fn emit(model: &Model) -> TokenStream {
 
             fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
                 #headers
+            }
+        }
+
+        #paginate
+    }
+}
+
+fn emit_paginate(ident: &Ident, output: &Type, p: &Paginate) -> TokenStream {
+    let Paginate {
+        page_number,
+        page_size,
+        items,
+        item,
+        total_count,
+    } = p;
+    let page_size = match page_size {
+        Some(field) => quote!(self.#field.and_then(|v| i64::try_from(v).ok())),
+        None => quote!(::core::option::Option::None),
+    };
+    let total_count = match total_count.as_deref() {
+        Some([first, rest @ ..]) => {
+            let steps = rest
+                .iter()
+                .map(|field| quote!(.and_then(|v| v.#field.as_ref())));
+            quote!(output.#first.as_ref() #(#steps)* .and_then(|v| i64::try_from(*v).ok()))
+        }
+        _ => quote!(::core::option::Option::None),
+    };
+    quote! {
+        #[automatically_derived]
+        impl ::acs_runtime::paginate::Paginate for #ident {
+            type Item = #item;
+
+            fn page_number(&self) -> ::core::option::Option<i64> {
+                self.#page_number.and_then(|v| i64::try_from(v).ok())
+            }
+
+            fn set_page_number(&mut self, page: i64) {
+                self.#page_number = ::core::convert::TryFrom::try_from(page).ok();
+            }
+
+            fn page_size(&self) -> ::core::option::Option<i64> {
+                #page_size
+            }
+
+            fn take_items(output: &mut #output) -> ::std::vec::Vec<#item> {
+                output.#items.take().unwrap_or_default()
+            }
+
+            fn total_count(output: &#output) -> ::core::option::Option<i64> {
+                #total_count
             }
         }
     }

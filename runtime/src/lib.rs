@@ -9,6 +9,7 @@ pub mod credentials;
 pub mod encoding;
 pub mod endpoint;
 pub mod operation;
+pub mod paginate;
 pub mod prepare;
 mod sensitive;
 pub mod signing;
@@ -17,6 +18,7 @@ pub use sensitive::{REDACTED, Sensitive};
 #[cfg(feature = "test-server")]
 pub mod test_server;
 pub mod validate;
+pub mod waiter;
 pub mod wire;
 
 pub use operation::Operation;

@@ -48,7 +48,7 @@ pub fn emit(service: &Service, format: &dyn Fn(&str) -> String) -> Vec<Generated
         rust_file(
             format!("{dir}/src/client.rs"),
             &service.source_dir,
-            client_rs(service),
+            client_rs(service, &paths),
             format,
         ),
     ];
@@ -134,7 +134,7 @@ fn imports(items: &[TokenStream]) -> TokenStream {
         text.split(|c: char| !c.is_alphanumeric() && c != '_')
             .any(|w| w == word)
     };
-    let macros: Vec<_> = ["Builder", "Operation", "Validate", "WireEnum"]
+    let macros: Vec<_> = ["Builder", "Operation", "Poll", "Validate", "WireEnum"]
         .into_iter()
         .filter(|m| has(m))
         .map(|m| format_ident!("{m}"))
@@ -164,7 +164,7 @@ fn operation_rs(service: &Service, op: &Operation, paths: &ShapePaths) -> TokenS
     let paths = &paths;
     let mut items = vec![
         shapes::request(op, &service.version, paths),
-        shapes::structure(&op.output, &docs::structure(&op.output), None, paths),
+        shapes::response(op, &docs::structure(&op.output), paths),
     ];
     items.extend(shape_items(&op.shapes, paths));
     let imports = imports(&items);
@@ -273,6 +273,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         pub use acs_runtime::client::{Error, Response, RetryPolicy, ServiceError, Timeouts};
         pub use acs_runtime::credentials::Credentials;
         pub use acs_runtime::signing::SignatureScheme;
+        pub use acs_runtime::waiter::{WaitError, WaitOptions};
         #(#reexports)*
 
         /// The product code.
@@ -292,7 +293,11 @@ fn lib_rs(service: &Service) -> TokenStream {
     }
 }
 
-fn client_rs(service: &Service) -> TokenStream {
+fn client_rs(service: &Service, paths: &ShapePaths) -> TokenStream {
+    let waiters = service
+        .operations
+        .iter()
+        .filter_map(|op| waiter_method(op, paths));
     let methods = service.operations.iter().map(|op| {
         let method = format_ident!("{}", op.module);
         let module = format_ident!("{}", op.module);
@@ -351,8 +356,60 @@ fn client_rs(service: &Service) -> TokenStream {
             }
 
             #(#methods)*
+
+            #(#waiters)*
         }
     }
+}
+
+/// `wait_until_<waiter>(required request members…)` for an operation with a waiter.
+fn waiter_method(op: &Operation, paths: &ShapePaths) -> Option<TokenStream> {
+    let waiter = op.waiter.as_ref()?;
+    let method = format_ident!("wait_until_{}", waiter.name);
+    let module = format_ident!("{}", op.module);
+    let request = format_ident!("{}", op.input.name);
+    let required: Vec<_> = op.input.members.iter().filter(|m| m.required).collect();
+    let params = required.iter().map(|m| {
+        let ident: syn::Ident = syn::parse_str(&m.rust_name)
+            .unwrap_or_else(|_| format_ident!("{}", m.rust_name.trim_start_matches("r#")));
+        let ty = shapes::rust_type(&m.ty, m.sensitive, paths);
+        quote!(#ident: impl Into<#ty>)
+    });
+    let sets = required.iter().map(|m| {
+        let ident: syn::Ident = syn::parse_str(&m.rust_name)
+            .unwrap_or_else(|_| format_ident!("{}", m.rust_name.trim_start_matches("r#")));
+        if m.binding == crate::model::Binding::Path {
+            quote!(request.#ident = #ident.into();)
+        } else {
+            quote!(request.#ident = Some(#ident.into());)
+        }
+    });
+    let doc = docs::lines(&format!(
+        "{}\n\nPolls `{}` until its `{}` is {} (success) or {} (failure), with growing pauses. Returns a waiter: set `.timeout(…)` (default 30 minutes) or `.on_progress(…)`, then `.await` it. Failure and timeout come back as `WaitError`; the work itself is not cancelled.",
+        waiter.documentation.trim(),
+        op.name,
+        waiter.state.join("."),
+        waiter
+            .success
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        waiter
+            .failure
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    ));
+    Some(quote! {
+        #(#[doc = #doc])*
+        pub fn #method(&self, #(#params),*) -> acs_runtime::waiter::Waiter<crate::operations::#module::#request> {
+            let mut request = crate::operations::#module::#request::default();
+            #(#sets)*
+            acs_runtime::waiter::Waiter::new(self.inner.call(), request)
+        }
+    })
 }
 
 /// The first sentence of a documentation text, for one-line summaries.

@@ -35,6 +35,17 @@ pub fn request(op: &Operation, service_version: &str, paths: &ShapePaths) -> Tok
         .outcome_check
         .as_ref()
         .map(|text| quote!(, outcome_check = #text));
+    let paginate = op.pagination.as_ref().map(|p| {
+        let page_number = &p.page_number;
+        let page_size = p.page_size.as_ref().map(|s| quote!(page_size = #s,));
+        let items = &p.items;
+        let item = rust_type(&p.item, false, paths);
+        let total = p.total_count.as_ref().map(|chain| {
+            let path = chain.iter().map(|s| s.trim_start_matches("r#")).collect::<Vec<_>>().join(".");
+            quote!(, total_count = #path)
+        });
+        quote!(, paginate(page_number = #page_number, #page_size items = #items, item = #item #total))
+    });
     let binding = quote! {
         #[operation(
             action = #action,
@@ -45,6 +56,7 @@ pub fn request(op: &Operation, service_version: &str, paths: &ShapePaths) -> Tok
             body = #body,
             output = #output
             #outcome_check
+            #paginate
         )]
     };
     let mut doc = docs::operation(op);
@@ -52,7 +64,7 @@ pub fn request(op: &Operation, service_version: &str, paths: &ShapePaths) -> Tok
     if let Some(i) = rules.find("\n\n# Rules") {
         doc.push_str(&rules[i..]);
     }
-    structure(&op.input, &doc, Some(binding), paths)
+    structure(&op.input, &doc, Some(("Operation", binding)), paths)
 }
 
 pub fn method_name(method: Method) -> &'static str {
@@ -65,11 +77,41 @@ pub fn method_name(method: Method) -> &'static str {
     }
 }
 
-/// A structure. `operation` is the `#[operation(...)]` attribute of a request.
+/// An operation's answer; with a waiter, it also derives `Poll`.
+pub fn response(op: &Operation, doc: &str, paths: &ShapePaths) -> TokenStream {
+    let Some(w) = &op.waiter else {
+        return structure(&op.output, doc, None, paths);
+    };
+    let path = |chain: &[String]| {
+        chain
+            .iter()
+            .map(|s| s.trim_start_matches("r#"))
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    let state = path(&w.state);
+    let success = &w.success;
+    let failure = &w.failure;
+    let detail = w.failure_detail.as_deref().map(|c| {
+        let c = path(c);
+        quote!(, failure_detail = #c)
+    });
+    let progress = w.progress.as_deref().map(|c| {
+        let c = path(c);
+        quote!(, progress = #c)
+    });
+    let attr = quote! {
+        #[poll(state = #state, success(#(#success),*), failure(#(#failure),*) #detail #progress)]
+    };
+    structure(&op.output, doc, Some(("Poll", attr)), paths)
+}
+
+/// A structure. `extra` is a derive and its attribute: `Operation` and `#[operation(...)]`
+/// for a request, `Poll` and `#[poll(...)]` for an answer with a waiter.
 pub fn structure(
     s: &Structure,
     doc: &str,
-    operation: Option<TokenStream>,
+    extra: Option<(&str, TokenStream)>,
     paths: &ShapePaths,
 ) -> TokenStream {
     let name = format_ident!("{}", s.name);
@@ -87,9 +129,11 @@ pub fn structure(
         derives.push(quote!(Validate));
         derives.push(quote!(Builder));
     }
-    if operation.is_some() {
-        derives.push(quote!(Operation));
-    }
+    let operation = extra.map(|(derive, attr)| {
+        let derive = format_ident!("{derive}");
+        derives.push(quote!(#derive));
+        attr
+    });
     let rules = if input {
         s.rules.iter().map(rule).collect()
     } else {

@@ -243,7 +243,51 @@ pub enum CredentialsError {
         /// The supported values.
         supported: &'static str,
     },
-    /// Any other failure of a provider (for custom providers and future network providers).
+    /// A request of a network provider got no answer: the connection failed or timed out.
+    #[error("{provider}: {endpoint}: {message}")]
+    Request {
+        /// The provider's name, e.g. `ecs_ram_role`.
+        provider: String,
+        /// What was asked, e.g. `PUT http://100.100.100.200/latest/api/token` (never a secret:
+        /// URL queries and user information are hidden).
+        endpoint: String,
+        /// What went wrong, e.g. `timed out (connect timeout 1s, read timeout 1s)`.
+        message: String,
+    },
+    /// A network provider's endpoint answered with an HTTP error status.
+    #[error("{provider}: {endpoint} answered HTTP {status}: {message}")]
+    HttpStatus {
+        /// The provider's name.
+        provider: String,
+        /// What was asked (as for [`Request`](Self::Request)).
+        endpoint: String,
+        /// The HTTP status.
+        status: u16,
+        /// The service's `Code`, `Message` and `RequestId` when it sent them (scrubbed of the
+        /// OIDC token), or a hint.
+        message: String,
+    },
+    /// A network provider's endpoint answered 200 with something unusable (not JSON, a
+    /// missing field, `Code` other than `Success`, an unparsable or past `Expiration`).
+    #[error("{provider}: unusable answer from {endpoint}: {message}")]
+    InvalidResponse {
+        /// The provider's name.
+        provider: String,
+        /// What was asked (as for [`Request`](Self::Request)).
+        endpoint: String,
+        /// What is wrong; names fields, never values.
+        message: String,
+    },
+    /// A provider is configured in a way that cannot work (an invalid URL, a session duration
+    /// below the minimum, an empty OIDC token file, a disabled metadata service).
+    #[error("{provider}: {message}")]
+    InvalidConfig {
+        /// The provider's name.
+        provider: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Any other failure of a provider (for custom providers).
     #[error("{provider}: {message}")]
     Provider {
         /// The provider's name.
