@@ -24,6 +24,17 @@ impl Client {
     pub fn runtime(&self) -> &acs_runtime::client::Client {
         &self.inner
     }
+    /// Queries the details of a cluster: its type, state, version, size and network.
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    pub fn describe_cluster_detail(
+        &self,
+    ) -> crate::operations::describe_cluster_detail::DescribeClusterDetailRequestBuilder<Call> {
+        crate::operations::describe_cluster_detail::DescribeClusterDetailRequestBuilder::from_parts(
+            crate::operations::describe_cluster_detail::DescribeClusterDetailRequest::default(),
+            self.inner.call(),
+        )
+    }
     /// Lists the nodes of a cluster, page by page, optionally filtered by node pool, state or instance IDs.
     ///
     /// Set the request's members on the returned builder, then `.send().await`.

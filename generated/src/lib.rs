@@ -8,6 +8,7 @@
 //!
 //! # Operations
 //!
+//! - [`DescribeClusterDetail`](operations::describe_cluster_detail): Queries the details of a cluster: its type, state, version, size and network.
 //! - [`DescribeClusterNodes`](operations::describe_cluster_nodes): Lists the nodes of a cluster, page by page, optionally filtered by node pool, state or instance IDs.
 //! - [`DescribeTaskInfo`](operations::describe_task_info): Queries a task: its state, stages, events, results and error.
 //! - [`ScaleClusterNodePool`](operations::scale_cluster_node_pool): Adds nodes to a node pool.
@@ -21,6 +22,10 @@ pub use acs_runtime::credentials::Credentials;
 pub use acs_runtime::signing::SignatureScheme;
 pub use acs_runtime::waiter::{WaitError, WaitOptions};
 pub use client::Client;
+pub use operations::describe_cluster_detail::{
+    DescribeClusterDetailRequest, DescribeClusterDetailRequestBuilder,
+    DescribeClusterDetailResponse,
+};
 pub use operations::describe_cluster_nodes::{
     DescribeClusterNodesRequest, DescribeClusterNodesRequestBuilder, DescribeClusterNodesResponse,
 };
@@ -54,6 +59,7 @@ pub const ENDPOINT_RULES: acs_runtime::endpoint::EndpointRules<'static> =
     };
 /// The action names of every operation in this crate.
 pub const OPERATIONS: &[&str] = &[
+    "DescribeClusterDetail",
     "DescribeClusterNodes",
     "DescribeTaskInfo",
     "ScaleClusterNodePool",

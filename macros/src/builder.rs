@@ -200,9 +200,7 @@ fn paging(ident: &Ident) -> TokenStream {
             /// the request's page number (1 if unset); the first error ends the stream.
             pub fn paginate(
                 self,
-            ) -> impl ::acs_runtime::paginate::Stream<
-                Item = ::core::result::Result<<#ident as ::acs_runtime::paginate::Paginate>::Item, ::acs_runtime::client::Error>,
-            > + ::core::marker::Send {
+            ) -> ::acs_runtime::paginate::Items<<#ident as ::acs_runtime::paginate::Paginate>::Item> {
                 let (request, call) = self.into_parts();
                 call.paginate(request)
             }

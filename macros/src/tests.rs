@@ -96,6 +96,41 @@ fn wire_enum_expansion() {
 }
 
 #[test]
+fn poll_expansion() {
+    let input = quote! {
+        #[poll(state = "state", success("success"), failure("fail", "cancelled"), failure_detail = "error", progress = "stage.name")]
+        pub struct Answer {
+            pub state: Option<String>,
+            pub error: Option<TaskError>,
+            pub stage: Option<Stage>,
+        }
+    };
+    insta::assert_snapshot!(pretty(crate::poll::expand(input)));
+}
+
+#[test]
+fn paginated_operation_expansion() {
+    let input = quote! {
+        #[operation(action = "DescribeClusterNodes", version = "2015-12-15", method = "GET",
+            path = "/clusters/{ClusterId}/nodes", idempotent = true, body = "none", output = Response,
+            paginate(page_number = "page_number", page_size = "page_size", items = "nodes", item = Node, total_count = "page.total_count"))]
+        pub struct Request {
+            #[serde(skip)]
+            #[operation(path = "ClusterId")]
+            pub cluster_id: String,
+            #[serde(skip)]
+            #[operation(query = "pageNumber")]
+            pub page_number: Option<i32>,
+            #[serde(skip)]
+            #[operation(query = "pageSize")]
+            pub page_size: Option<i32>,
+        }
+    };
+    insta::assert_snapshot!(pretty(crate::operation::expand(input.clone())));
+    insta::assert_snapshot!(pretty(crate::builder::expand(input)));
+}
+
+#[test]
 fn misuse_expands_to_compile_errors_not_panics() {
     let cases = [
         crate::validate::expand(quote!(

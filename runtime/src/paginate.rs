@@ -29,6 +29,9 @@ pub trait Paginate: Operation + Clone {
     fn total_count(output: &Self::Output) -> Option<i64>;
 }
 
+/// Every item of every page, as a boxed stream (so `.next().await` works without pinning).
+pub type Items<T> = std::pin::Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
+
 /// The most pages one walk fetches: a guard against a service that ignores the page number.
 pub const MAX_PAGES: i64 = 10_000;
 
@@ -44,10 +47,7 @@ struct Walk<O: Paginate> {
 impl Call {
     /// Every item of every page, fetched lazily page by page. The walk starts at the
     /// request's page number (1 if unset). The first error ends the stream after yielding it.
-    pub fn paginate<O: Paginate + Send + Sync + 'static>(
-        self,
-        request: O,
-    ) -> impl Stream<Item = Result<O::Item, Error>> + Send
+    pub fn paginate<O: Paginate + Send + Sync + 'static>(self, request: O) -> Items<O::Item>
     where
         O::Item: Send,
         O::Output: Send,
@@ -61,7 +61,7 @@ impl Call {
             buffer: VecDeque::new(),
             done: false,
         };
-        futures_util::stream::unfold(walk, |mut walk| async move {
+        Box::pin(futures_util::stream::unfold(walk, |mut walk| async move {
             loop {
                 if let Some(item) = walk.buffer.pop_front() {
                     return Some((Ok(item), walk));
@@ -93,7 +93,7 @@ impl Call {
                     }
                 }
             }
-        })
+        }))
     }
 
     /// Every item of every page, collected.

@@ -249,3 +249,25 @@ async fn an_error_on_a_later_page_is_yielded_and_ends_the_stream() {
         .unwrap_err();
     assert!(matches!(error, Error::Validation(_)), "{error}");
 }
+
+#[tokio::test]
+async fn describe_cluster_detail_added_by_the_walk_through() {
+    let (server, client) = setup().await;
+    server.push(Reply::ok(json!({"cluster_id": "c-1", "name": "demo", "state": "running", "size": 5, "tags": [{"key": "tier", "value": "web"}], "new_field": 1})));
+    let cluster = client
+        .describe_cluster_detail()
+        .cluster_id("c-1")
+        .send()
+        .await
+        .expect("described");
+    assert_eq!(
+        (cluster.name.as_deref(), cluster.size),
+        (Some("demo"), Some(5))
+    );
+    assert_eq!(cluster.tags.as_ref().map(Vec::len), Some(1));
+    let request = server.last_request().expect("recorded");
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        ("GET", "/clusters/c-1")
+    );
+}

@@ -17,6 +17,34 @@ const MAX_BODY: usize = 1024 * 1024;
 /// The `user-agent` the providers send.
 pub(crate) const USER_AGENT: &str = concat!("acs-runtime/", env!("CARGO_PKG_VERSION"), " credentials");
 
+/// Endpoint, timeout and proxy settings that the chain passes down to the network providers
+/// it builds (including those the profile providers build for `OIDC` and `EcsRamRole`
+/// profiles). `None` keeps a provider's default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct NetworkSettings {
+    pub(crate) sts_endpoint: Option<String>,
+    pub(crate) metadata_endpoint: Option<String>,
+    pub(crate) sts_timeouts: Option<(Duration, Duration)>,
+    pub(crate) metadata_timeouts: Option<(Duration, Duration)>,
+    pub(crate) uri_timeouts: Option<(Duration, Duration)>,
+    pub(crate) refresh_ahead: Duration,
+    pub(crate) proxy_from_env: bool,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        Self {
+            sts_endpoint: None,
+            metadata_endpoint: None,
+            sts_timeouts: None,
+            metadata_timeouts: None,
+            uri_timeouts: None,
+            refresh_ahead: super::cache::DEFAULT_REFRESH_AHEAD,
+            proxy_from_env: true,
+        }
+    }
+}
+
 /// A connect and a read timeout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Timeouts {
