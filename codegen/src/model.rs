@@ -19,6 +19,8 @@ pub struct Service {
     /// The folder of the generated crate, relative to the repository root.
     pub crate_dir: String,
     pub endpoints: Endpoints,
+    /// The command-line tool's name, if one is generated.
+    pub cli_name: Option<String>,
     /// Shapes shared by all operations (`service.json`).
     pub shapes: Vec<Shape>,
     /// Operations, in file-name order.

@@ -171,6 +171,7 @@ pub fn resolve(sources: &ServiceSources, repo_root: &Path) -> Result<model::Serv
             vpc: service.endpoints.vpc.clone(),
             overrides: service.endpoints.overrides.0.clone(),
         },
+        cli_name: service.cli.as_ref().map(|c| c.name.clone()),
         shapes: shared,
         operations,
         source_dir: relative(dir, repo_root),
@@ -536,6 +537,19 @@ impl<'a> Resolver<'a> {
             self.errors.push(file.error(
                 "/crate/directory",
                 "expected a relative folder inside the repository, like `generated`",
+            ));
+        }
+        if let Some(cli) = &service.cli
+            && (cli.name.is_empty()
+                || !cli.name.starts_with(|c: char| c.is_ascii_lowercase())
+                || !cli
+                    .name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+        {
+            self.errors.push(file.error(
+                "/cli/name",
+                "expected a binary name of lower-case letters, digits and `-`",
             ));
         }
         if !service.endpoints.regional.contains("{region}") {

@@ -28,8 +28,18 @@ pub struct ServiceFile {
     #[serde(rename = "crate")]
     pub krate: CrateInfo,
     pub endpoints: Endpoints,
+    /// The command-line tool generated for the service, if any.
+    #[serde(default)]
+    pub cli: Option<CliInfo>,
     #[serde(default)]
     pub shapes: OrderedMap<ShapeDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CliInfo {
+    /// The binary's name, such as `ackctl`.
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

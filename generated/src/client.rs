@@ -100,8 +100,10 @@ impl Client {
         task_id: impl Into<String>,
     ) -> acs_runtime::waiter::Waiter<crate::operations::describe_task_info::DescribeTaskInfoRequest>
     {
-        let mut request = crate::operations::describe_task_info::DescribeTaskInfoRequest::default();
-        request.task_id = task_id.into();
+        let request = crate::operations::describe_task_info::DescribeTaskInfoRequest {
+            task_id: task_id.into(),
+            ..Default::default()
+        };
         acs_runtime::waiter::Waiter::new(self.inner.call(), request)
     }
 }

@@ -14,6 +14,9 @@
 //! - [`ScaleClusterNodePool`](operations::scale_cluster_node_pool): Adds nodes to a node pool.
 //! - [`ScaleOutCluster`](operations::scale_out_cluster) *(deprecated)*: Adds worker nodes to a cluster.
 #![forbid(unsafe_code)]
+/// The `ackctl` command line (feature `cli`).
+#[cfg(feature = "cli")]
+pub mod cli;
 mod client;
 pub mod operations;
 pub mod types;

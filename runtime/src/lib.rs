@@ -4,6 +4,8 @@
 //! once and tested once lives here: validation results, secret redaction, wire encodings,
 //! request signing, credentials, endpoints, transport, retries and errors.
 
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod client;
 pub mod credentials;
 pub mod encoding;
@@ -14,7 +16,7 @@ pub mod prepare;
 mod sensitive;
 pub mod signing;
 
-pub use sensitive::{REDACTED, Sensitive};
+pub use sensitive::{REDACTED, Sensitive, collect_secrets};
 #[cfg(feature = "test-server")]
 pub mod test_server;
 pub mod validate;

@@ -138,13 +138,16 @@ pub fn describe<T: serde::Serialize + ?Sized>(value: &T) -> String {
     }
 }
 
+/// A boxed progress callback.
+type ProgressReport<T> = Box<dyn FnMut(&T, Duration) + Send>;
+
 /// A wait, configured and then awaited: `client.wait_until_task_done(id).timeout(d).await`.
 #[must_use = "a waiter does nothing until it is awaited"]
 pub struct Waiter<O: Operation> {
     call: Call,
     request: O,
     options: WaitOptions,
-    progress: Option<Box<dyn FnMut(&O::Output, Duration) + Send>>,
+    progress: Option<ProgressReport<O::Output>>,
 }
 
 impl<O: Operation + std::fmt::Debug> std::fmt::Debug for Waiter<O> {

@@ -53,9 +53,12 @@ pub struct CachingProvider<P> {
 #[derive(Default)]
 struct State {
     entry: Option<Entry>,
-    /// Incremented whenever `entry` changes, so that a caller that waited for the refresh
-    /// lock can tell that someone else refreshed meanwhile.
+    /// Incremented after every refresh attempt (and by `invalidate`), so that a caller that
+    /// waited for the refresh lock can tell that someone else tried meanwhile.
     generation: u64,
+    /// The error of the latest attempt, if it failed without valid cached credentials: the
+    /// callers that queued behind that attempt get it too, instead of each trying again.
+    last_error: Option<CredentialsError>,
 }
 
 #[derive(Clone)]
@@ -65,7 +68,9 @@ struct Entry {
 }
 
 fn is_valid(credentials: &Credentials, now: SystemTime) -> bool {
-    credentials.expiration().is_none_or(|expiration| now < expiration)
+    credentials
+        .expiration()
+        .is_none_or(|expiration| now < expiration)
 }
 
 impl<P: ProvideCredentials> CachingProvider<P> {
@@ -117,6 +122,7 @@ impl<P: ProvideCredentials> CachingProvider<P> {
     pub fn invalidate(&self) {
         self.write(|state| {
             state.entry = None;
+            state.last_error = None;
             state.generation += 1;
         });
     }
@@ -132,6 +138,14 @@ impl<P: ProvideCredentials> CachingProvider<P> {
     fn store(&self, entry: Entry) {
         self.write(|state| {
             state.entry = Some(entry);
+            state.last_error = None;
+            state.generation += 1;
+        });
+    }
+
+    fn store_error(&self, err: &CredentialsError) {
+        self.write(|state| {
+            state.last_error = Some(err.duplicate());
             state.generation += 1;
         });
     }
@@ -151,10 +165,16 @@ impl<P: ProvideCredentials> CachingProvider<P> {
 
         let _refreshing = self.refresh.lock().await;
         let now = SystemTime::now();
-        let (current, changed) = self.read(|state| {
+        let (current, changed, shared_error) = self.read(|state| {
+            let changed = state.generation != seen_generation;
             (
                 state.entry.clone(),
-                state.generation != seen_generation,
+                changed,
+                state
+                    .last_error
+                    .as_ref()
+                    .filter(|_| changed)
+                    .map(CredentialsError::duplicate),
             )
         });
         if let Some(entry) = &current
@@ -163,6 +183,10 @@ impl<P: ProvideCredentials> CachingProvider<P> {
         {
             // Refreshed by the caller we queued behind (or still fresh).
             return Ok(entry.credentials.clone());
+        }
+        if let Some(err) = shared_error {
+            // The attempt we queued behind failed just now: share its outcome.
+            return Err(err);
         }
 
         let outcome = match self.inner.provide_credentials().await {
@@ -220,7 +244,10 @@ impl<P: ProvideCredentials> CachingProvider<P> {
                     });
                     Ok(credentials)
                 }
-                _ => Err(err),
+                _ => {
+                    self.store_error(&err);
+                    Err(err)
+                }
             },
         }
     }
@@ -240,7 +267,12 @@ impl<P: fmt::Debug> fmt::Debug for CachingProvider<P> {
             .unwrap_or_else(PoisonError::into_inner)
             .entry
             .as_ref()
-            .map(|entry| entry.credentials.expiration().map(crate::signing::format_acs_date));
+            .map(|entry| {
+                entry
+                    .credentials
+                    .expiration()
+                    .map(crate::signing::format_acs_date)
+            });
         f.debug_struct("CachingProvider")
             .field("inner", &self.inner)
             .field("refresh_ahead", &self.refresh_ahead)

@@ -281,10 +281,19 @@ impl EcsRamRoleProvider {
         match answer.status {
             200 => {}
             404 => return Err(no_role(404, "no RAM role is attached to this instance")),
+            status @ 500.. => {
+                // The service is there but failing: an error even in optional mode.
+                return Err(CredentialsError::HttpStatus {
+                    provider: Self::NAME.to_owned(),
+                    endpoint: format!("GET {url}"),
+                    status,
+                    message: "the RAM role of this instance could not be listed".to_owned(),
+                });
+            }
             status => {
                 return Err(no_role(
                     status,
-                    "the RAM role of this instance could not be listed",
+                    "the answer is not the ECS metadata service's role listing",
                 ));
             }
         }
@@ -297,7 +306,8 @@ impl EcsRamRoleProvider {
             None => Err(no_role(200, "no RAM role is attached to this instance")),
             Some(role) if is_role_name(&role) => Ok(role),
             Some(_) => {
-                let message = "the answer is not a RAM role name (is this the ECS metadata service?)";
+                let message =
+                    "the answer is not a RAM role name (is this the ECS metadata service?)";
                 Err(self.skip_or(
                     message.to_owned(),
                     CredentialsError::InvalidResponse {
@@ -325,6 +335,15 @@ impl EcsRamRoleProvider {
         }
         let token = self.metadata_token().await?;
         let role = match &self.role_name {
+            Some(role) if !is_role_name(role) => {
+                return Err(CredentialsError::InvalidConfig {
+                    provider: Self::NAME.to_owned(),
+                    message: format!(
+                        "`{}` is not a RAM role name (1 to 64 of A-Z a-z 0-9 . - _)",
+                        http::scrub(role, &[])
+                    ),
+                });
+            }
             Some(role) => role.clone(),
             None => self.discover_role(token.as_ref()).await?,
         };

@@ -15,7 +15,8 @@ use super::Credentials;
 const MAX_BODY: usize = 1024 * 1024;
 
 /// The `user-agent` the providers send.
-pub(crate) const USER_AGENT: &str = concat!("acs-runtime/", env!("CARGO_PKG_VERSION"), " credentials");
+pub(crate) const USER_AGENT: &str =
+    concat!("acs-runtime/", env!("CARGO_PKG_VERSION"), " credentials");
 
 /// Endpoint, timeout and proxy settings that the chain passes down to the network providers
 /// it builds (including those the profile providers build for `OIDC` and `EcsRamRole`
@@ -116,14 +117,6 @@ impl HttpClient {
         }
     }
 
-    pub(crate) fn timeouts(&self) -> Timeouts {
-        self.timeouts
-    }
-
-    pub(crate) fn proxy_from_env(&self) -> bool {
-        self.proxy_from_env
-    }
-
     /// The same settings with other timeouts (the client is rebuilt on first use).
     #[must_use]
     pub(crate) fn with_timeouts(&self, connect: Duration, read: Duration) -> Self {
@@ -164,6 +157,13 @@ impl HttpClient {
 
     /// Sends a request and reads the answer (at most 1 MiB of body).
     pub(crate) async fn send(&self, request: Request<'_>) -> Result<Answer, Failure> {
+        // Unit tests talk to loopback fakes only: never to the real metadata service or STS.
+        #[cfg(test)]
+        assert!(
+            request.url.starts_with("http://127.0.0.1:"),
+            "a test tried to contact {}",
+            request.url
+        );
         let client = self.client()?;
         let mut builder = client
             .request(request.method, request.url)
@@ -207,7 +207,7 @@ impl HttpClient {
         } else if err.is_connect() {
             Failure {
                 kind: FailureKind::Connect,
-                message: format!("cannot connect: {}", chain(&err)),
+                message: format!("cannot connect: {}", cause(&err)),
             }
         } else {
             Failure {
@@ -215,6 +215,15 @@ impl HttpClient {
                 message: chain(&err),
             }
         }
+    }
+}
+
+/// The sources of an error (skipping reqwest's generic "error sending request"), or the
+/// error itself when it has none.
+fn cause(err: &reqwest::Error) -> String {
+    match std::error::Error::source(err) {
+        Some(source) => chain(source),
+        None => chain(err),
     }
 }
 
@@ -345,7 +354,8 @@ mod tests {
 
     #[test]
     fn urls_are_shown_without_secrets() {
-        let url = reqwest::Url::parse("http://user:pw@127.0.0.1:8080/creds?token=abc#frag").unwrap();
+        let url =
+            reqwest::Url::parse("http://user:pw@127.0.0.1:8080/creds?token=abc#frag").unwrap();
         let shown = display_url(&url);
         assert_eq!(
             shown,
@@ -369,7 +379,10 @@ mod tests {
         assert!(err.contains("line 1"), "{err}");
         let map = json_object(br#"{"AccessKeyId": 5, "AccessKeySecret": "s3cr3t-value"}"#).unwrap();
         let err = temporary_credentials(&map, "x").unwrap_err();
-        assert!(err.contains("AccessKeyId") && !err.contains("s3cr3t"), "{err}");
+        assert!(
+            err.contains("AccessKeyId") && !err.contains("s3cr3t"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,21 +1,40 @@
 //! Credentials and the providers that find them.
 //!
-//! * [`Credentials`]: an access key, optionally with an STS security token. A `Credentials`
-//!   value is itself a (static) provider.
+//! * [`Credentials`]: an access key, optionally with an STS security token and an expiration.
+//!   A `Credentials` value is itself a (static) provider.
 //! * [`ProvideCredentials`]: the pluggable, asynchronous provider trait.
-//! * [`EnvironmentProvider`], [`CliProfileProvider`], [`IniProfileProvider`]: the sources the
-//!   official SDK's default chain reads without network I/O.
-//! * [`DefaultCredentialsChain`]: those providers in the SDK's order, extensible.
+//! * Sources without network I/O: [`EnvironmentProvider`], [`CliProfileProvider`],
+//!   [`IniProfileProvider`].
+//! * Sources of temporary credentials for code running inside Alibaba Cloud:
+//!   [`OidcRoleArnProvider`] (RRSA on ACK: an OIDC token exchanged at STS),
+//!   [`EcsRamRoleProvider`] (the RAM role of an ECS instance, from the metadata service),
+//!   [`CredentialsUriProvider`] (an HTTP endpoint of your own).
+//! * [`CachingProvider`]: caches temporary credentials and refreshes them 15 minutes before
+//!   they expire, one refresh for concurrent callers, keeping valid credentials when a
+//!   refresh fails.
+//! * [`DefaultCredentialsChain`]: all of these in the SDK's order (environment → OIDC →
+//!   `~/.aliyun/config.json` → `~/.alibabacloud/credentials.ini` → ECS RAM role →
+//!   credentials URI), extensible, with overridable STS and metadata addresses
+//!   ([`DefaultChainBuilder`]).
 //!
 //! Every provider reads the process environment through an [`Env`] snapshot, so tests (and
 //! embedders) can supply their own. Secrets and tokens are held in [`Sensitive`]; no `Debug`
-//! output and no error message contains them.
+//! output, log line or error message contains them, nor the OIDC token.
 
+mod cache;
 mod chain;
+mod ecs;
 mod env;
+mod http;
 mod ini;
+mod oidc;
 mod profile;
+mod uri;
 
+#[cfg(test)]
+mod fake;
+#[cfg(test)]
+mod network_tests;
 #[cfg(test)]
 mod tests;
 
@@ -28,14 +47,24 @@ use std::time::SystemTime;
 
 use crate::Sensitive;
 
-pub use chain::DefaultCredentialsChain;
+pub use cache::{CachingProvider, DEFAULT_REFRESH_AHEAD, DEFAULT_RETRY_AFTER_FAILURE};
+pub use chain::{DefaultChainBuilder, DefaultCredentialsChain};
+pub use ecs::{
+    DEFAULT_METADATA_ENDPOINT, ECS_METADATA_DISABLED_VAR, ECS_METADATA_VAR, EcsRamRoleProvider,
+    IMDSV1_DISABLED_VAR,
+};
 pub use env::{
     ACCESS_KEY_ID_VAR, ACCESS_KEY_SECRET_VAR, Env, EnvironmentProvider, SECURITY_TOKEN_VAR,
+};
+pub use oidc::{
+    DEFAULT_STS_ENDPOINT, OIDC_PROVIDER_ARN_VAR, OIDC_TOKEN_FILE_VAR, OidcRoleArnProvider,
+    ROLE_ARN_VAR, ROLE_SESSION_NAME_VAR, STS_REGION_VAR, VPC_ENDPOINT_ENABLED_VAR,
 };
 pub use profile::{
     CLI_PROFILE_DISABLED_VAR, CREDENTIALS_FILE_VAR, CliProfileProvider, IniProfileProvider,
     PROFILE_VAR,
 };
+pub use uri::{CREDENTIALS_URI_VAR, CredentialsUriProvider};
 
 /// The provider name of credentials built with [`Credentials::new`] (the SDK's name for an
 /// access key given in its `Config`).
@@ -304,6 +333,100 @@ impl CredentialsError {
     /// Whether this is the "nothing configured here" outcome that chains skip.
     pub fn is_not_configured(&self) -> bool {
         matches!(self, Self::NotConfigured { .. })
+    }
+
+    /// A copy with the same variant and message, for the callers that waited for one shared
+    /// refresh. An I/O error keeps its kind and message; a custom provider's `source` is
+    /// folded into the message.
+    pub(crate) fn duplicate(&self) -> Self {
+        match self {
+            Self::NotConfigured {
+                provider,
+                looked_at,
+            } => Self::NotConfigured {
+                provider: provider.clone(),
+                looked_at: looked_at.clone(),
+            },
+            Self::NoCredentials { looked_at } => Self::NoCredentials {
+                looked_at: looked_at.clone(),
+            },
+            Self::InvalidEnvironment(message) => Self::InvalidEnvironment(message.clone()),
+            Self::ReadFile { path, source } => Self::ReadFile {
+                path: path.clone(),
+                source: std::io::Error::new(source.kind(), source.to_string()),
+            },
+            Self::MalformedFile { path, message } => Self::MalformedFile {
+                path: path.clone(),
+                message: message.clone(),
+            },
+            Self::InvalidProfile {
+                path,
+                profile,
+                message,
+            } => Self::InvalidProfile {
+                path: path.clone(),
+                profile: profile.clone(),
+                message: message.clone(),
+            },
+            Self::UnsupportedProfile {
+                path,
+                profile,
+                field,
+                value,
+                supported,
+            } => Self::UnsupportedProfile {
+                path: path.clone(),
+                profile: profile.clone(),
+                field,
+                value: value.clone(),
+                supported,
+            },
+            Self::Request {
+                provider,
+                endpoint,
+                message,
+            } => Self::Request {
+                provider: provider.clone(),
+                endpoint: endpoint.clone(),
+                message: message.clone(),
+            },
+            Self::HttpStatus {
+                provider,
+                endpoint,
+                status,
+                message,
+            } => Self::HttpStatus {
+                provider: provider.clone(),
+                endpoint: endpoint.clone(),
+                status: *status,
+                message: message.clone(),
+            },
+            Self::InvalidResponse {
+                provider,
+                endpoint,
+                message,
+            } => Self::InvalidResponse {
+                provider: provider.clone(),
+                endpoint: endpoint.clone(),
+                message: message.clone(),
+            },
+            Self::InvalidConfig { provider, message } => Self::InvalidConfig {
+                provider: provider.clone(),
+                message: message.clone(),
+            },
+            Self::Provider {
+                provider,
+                message,
+                source,
+            } => Self::Provider {
+                provider: provider.clone(),
+                message: match source {
+                    Some(source) => format!("{message}: {source}"),
+                    None => message.clone(),
+                },
+                source: None,
+            },
+        }
     }
 }
 

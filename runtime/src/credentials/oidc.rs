@@ -158,9 +158,7 @@ impl OidcRoleArnProvider {
     pub fn from_env(env: &Env) -> Option<Self> {
         let role_arn = env.non_empty(ROLE_ARN_VAR)?;
         let provider_arn = env.non_empty(OIDC_PROVIDER_ARN_VAR)?;
-        let token_file = env
-            .get_os(OIDC_TOKEN_FILE_VAR)
-            .filter(|v| !v.is_empty())?;
+        let token_file = env.get_os(OIDC_TOKEN_FILE_VAR).filter(|v| !v.is_empty())?;
         Some(Self::new(role_arn, provider_arn, token_file).with_env_defaults(env))
     }
 
@@ -168,15 +166,15 @@ impl OidcRoleArnProvider {
     pub(crate) fn not_configured(env: &Env) -> CredentialsError {
         let state = |name: &str| {
             if env.get_os(name).is_some_and(|v| !v.is_empty()) {
-                format!("{name} is set")
+                format!("{name} (set)")
             } else {
-                format!("{name} is unset or empty")
+                format!("{name} (unset or empty)")
             }
         };
         CredentialsError::NotConfigured {
             provider: Self::NAME.to_owned(),
             looked_at: vec![format!(
-                "OIDC role (RRSA): needs all of {}, {}, {}",
+                "OIDC role (RRSA), which needs all of {}, {}, {}",
                 state(ROLE_ARN_VAR),
                 state(OIDC_PROVIDER_ARN_VAR),
                 state(OIDC_TOKEN_FILE_VAR)
@@ -204,10 +202,9 @@ impl OidcRoleArnProvider {
         if let Some(endpoint) = &network.sts_endpoint {
             self.sts_endpoint = Some(endpoint.clone());
         }
-        let (connect, read) = network.sts_timeouts.unwrap_or((
-            Self::DEFAULT_CONNECT_TIMEOUT,
-            Self::DEFAULT_READ_TIMEOUT,
-        ));
+        let (connect, read) = network
+            .sts_timeouts
+            .unwrap_or((Self::DEFAULT_CONNECT_TIMEOUT, Self::DEFAULT_READ_TIMEOUT));
         self.http = HttpClient::new(connect, read, network.proxy_from_env);
         self
     }
@@ -310,11 +307,12 @@ impl OidcRoleArnProvider {
     }
 
     fn read_token(&self) -> Result<String, CredentialsError> {
-        let token =
-            std::fs::read_to_string(&self.token_file).map_err(|source| CredentialsError::ReadFile {
+        let token = std::fs::read_to_string(&self.token_file).map_err(|source| {
+            CredentialsError::ReadFile {
                 path: self.token_file.clone(),
                 source,
-            })?;
+            }
+        })?;
         let token = token.trim();
         if token.is_empty() {
             return Err(CredentialsError::InvalidConfig {

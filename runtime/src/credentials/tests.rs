@@ -4,14 +4,14 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use super::*;
 
-const SECRET: &str = "Sup3rS3cretValue0123456789abcd";
-const TOKEN: &str = "CAIS+SecretToken/Value==";
+pub(super) const SECRET: &str = "Sup3rS3cretValue0123456789abcd";
+pub(super) const TOKEN: &str = "CAIS+SecretToken/Value==";
 
 /// A unique directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
+pub(super) struct TempDir(PathBuf);
 
 impl TempDir {
-    fn new(name: &str) -> Self {
+    pub(super) fn new(name: &str) -> Self {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let dir = std::env::temp_dir().join(format!(
             "acs-runtime-credentials-{name}-{}-{}",
@@ -23,19 +23,28 @@ impl TempDir {
         Self(dir)
     }
 
-    fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         &self.0
     }
 
-    fn write(&self, relative: &str, content: &str) -> PathBuf {
+    pub(super) fn write(&self, relative: &str, content: &str) -> PathBuf {
         let path = self.0.join(relative);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, content).unwrap();
         path
     }
 
-    /// An environment whose home is this directory, plus `vars`.
-    fn env(&self, vars: &[(&str, &str)]) -> Env {
+    /// An environment whose home is this directory, with the ECS metadata service disabled
+    /// (no test may contact the real one), plus `vars`.
+    pub(super) fn env(&self, vars: &[(&str, &str)]) -> Env {
+        let mut all = vec![(ECS_METADATA_DISABLED_VAR, "true")];
+        all.extend_from_slice(vars);
+        self.env_with_ecs(&all)
+    }
+
+    /// An environment whose home is this directory, plus `vars` (nothing else: point the
+    /// ECS provider at a fake).
+    pub(super) fn env_with_ecs(&self, vars: &[(&str, &str)]) -> Env {
         let mut pairs: Vec<(String, std::ffi::OsString)> =
             vec![("HOME".to_owned(), self.0.clone().into_os_string())];
         pairs.extend(vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).into())));
@@ -49,22 +58,22 @@ impl Drop for TempDir {
     }
 }
 
-fn cli_config(current: &str, profiles: &str) -> String {
+pub(super) fn cli_config(current: &str, profiles: &str) -> String {
     format!(r#"{{"current": "{current}", "profiles": [{profiles}], "meta_path": ""}}"#)
 }
 
-fn ak_profile(name: &str, id: &str) -> String {
+pub(super) fn ak_profile(name: &str, id: &str) -> String {
     format!(
         r#"{{"name": "{name}", "mode": "AK", "access_key_id": "{id}", "access_key_secret": "{SECRET}", "region_id": "cn-hangzhou"}}"#
     )
 }
 
-fn assert_no_secret(text: &str) {
+pub(super) fn assert_no_secret(text: &str) {
     assert!(!text.contains(SECRET), "secret leaked: {text}");
     assert!(!text.contains(TOKEN), "token leaked: {text}");
 }
 
-fn looked_at(err: &CredentialsError) -> &[String] {
+pub(super) fn looked_at(err: &CredentialsError) -> &[String] {
     match err {
         CredentialsError::NotConfigured { looked_at, .. }
         | CredentialsError::NoCredentials { looked_at } => looked_at,
@@ -450,7 +459,7 @@ async fn cli_profile_errors() {
 
 // --- IniProfileProvider ----------------------------------------------------------------------
 
-fn ini_access_key(section: &str, id: &str) -> String {
+pub(super) fn ini_access_key(section: &str, id: &str) -> String {
     format!(
         "[{section}]\ntype = access_key\naccess_key_id = {id}\naccess_key_secret = {SECRET}\n\n"
     )
@@ -560,7 +569,7 @@ async fn ini_profile_not_configured_and_errors() {
 
     dir.write(
         ".alibabacloud/credentials.ini",
-        "[default]\ntype = ecs_ram_role\nrole_name = r\n",
+        "[default]\ntype = rsa_key_pair\npublic_key_id = k\n",
     );
     let err = IniProfileProvider::with_env(dir.env(&[]))
         .provide_credentials()
@@ -570,7 +579,11 @@ async fn ini_profile_not_configured_and_errors() {
         matches!(err, CredentialsError::UnsupportedProfile { .. }),
         "{err:?}"
     );
-    assert!(err.to_string().contains("ecs_ram_role"), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("rsa_key_pair") && message.contains("oidc_role_arn, ecs_ram_role"),
+        "{message}"
+    );
 
     dir.write(
         ".alibabacloud/credentials.ini",
@@ -697,9 +710,12 @@ async fn chain_reports_everything_it_looked_at() {
         .await
         .unwrap_err();
     let seen = looked_at(&err);
-    assert_eq!(seen.len(), 5, "{seen:?}");
-    assert!(seen[3].contains("profile `team`"), "{seen:?}");
-    assert!(seen[4].contains("section [team]"), "{seen:?}");
+    assert_eq!(seen.len(), 8, "{seen:?}");
+    assert!(seen[3].contains(OIDC_TOKEN_FILE_VAR), "{seen:?}");
+    assert!(seen[4].contains("profile `team`"), "{seen:?}");
+    assert!(seen[5].contains("section [team]"), "{seen:?}");
+    assert!(seen[6].contains(ECS_METADATA_DISABLED_VAR), "{seen:?}");
+    assert!(seen[7].contains(CREDENTIALS_URI_VAR), "{seen:?}");
     assert_no_secret(&err.to_string());
 }
 
@@ -742,8 +758,9 @@ async fn custom_chains() {
     assert_eq!(found.access_key_id(), "fallback");
     assert_eq!(found.provider_name(), "default/static_ak");
 
-    let mut chain = DefaultCredentialsChain::from_env(Env::default());
-    assert_eq!(chain.len(), 3);
+    let mut chain =
+        DefaultCredentialsChain::from_env(Env::from_pairs([(ECS_METADATA_DISABLED_VAR, "true")]));
+    assert_eq!(chain.len(), 6);
     chain.push(Box::new(Credentials::new("last", SECRET)));
     assert_eq!(
         chain.provide_credentials().await.unwrap().access_key_id(),

@@ -60,17 +60,18 @@ impl CredentialsUriProvider {
     pub(crate) fn not_configured() -> CredentialsError {
         CredentialsError::NotConfigured {
             provider: Self::NAME.to_owned(),
-            looked_at: vec![format!("environment variable {CREDENTIALS_URI_VAR} (unset or empty)")],
+            looked_at: vec![format!(
+                "environment variable {CREDENTIALS_URI_VAR} (unset or empty)"
+            )],
         }
     }
 
     /// Applies the chain's timeout and proxy settings.
     #[must_use]
     pub(crate) fn with_network(mut self, network: &NetworkSettings) -> Self {
-        let (connect, read) = network.uri_timeouts.unwrap_or((
-            Self::DEFAULT_CONNECT_TIMEOUT,
-            Self::DEFAULT_READ_TIMEOUT,
-        ));
+        let (connect, read) = network
+            .uri_timeouts
+            .unwrap_or((Self::DEFAULT_CONNECT_TIMEOUT, Self::DEFAULT_READ_TIMEOUT));
         self.http = HttpClient::new(connect, read, network.proxy_from_env);
         self
     }
@@ -103,10 +104,11 @@ impl CredentialsUriProvider {
     }
 
     async fn fetch(&self) -> Result<Credentials, CredentialsError> {
-        let url = reqwest::Url::parse(&self.uri).map_err(|err| CredentialsError::InvalidConfig {
-            provider: Self::NAME.to_owned(),
-            message: format!("the credentials URI is not a valid URL: {err}"),
-        })?;
+        let url =
+            reqwest::Url::parse(&self.uri).map_err(|err| CredentialsError::InvalidConfig {
+                provider: Self::NAME.to_owned(),
+                message: format!("the credentials URI is not a valid URL: {err}"),
+            })?;
         if !matches!(url.scheme(), "http" | "https") {
             return Err(CredentialsError::InvalidConfig {
                 provider: Self::NAME.to_owned(),

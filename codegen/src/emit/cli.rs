@@ -1,0 +1,355 @@
+//! The command line (`ackctl`): one subcommand per operation, flags for path labels, query
+//! and header members and top-level scalar body members.
+//!
+//! Flag names are the kebab-case of the member's wire name (`ClusterId` → `--cluster-id`,
+//! `pageSize` → `--page-size`). A name already taken (by a global flag, or by a member bound
+//! earlier: path, then query, then header, then body) is prefixed with the member's binding
+//! (`--query-region`, `--body-cluster-id`); if that is taken too, a number is appended. So
+//! collisions are settled here, deterministically, and never reach clap.
+
+use heck::ToKebabCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs;
+use crate::model::{Binding, Member, Operation, Service, Type};
+
+/// Flags every subcommand has; member flags never take these names. Equal to
+/// `acs_runtime::cli::GLOBAL_FLAGS` (a test checks it).
+pub const GLOBAL_FLAGS: &[&str] = &[
+    "region",
+    "endpoint",
+    "vpc",
+    "profile",
+    "signature",
+    "timeout",
+    "dry-run",
+    "show-secrets",
+    "no-validate",
+    "verbose",
+    "version",
+    "help",
+    "body",
+    "body-file",
+    "wait",
+    "wait-timeout",
+    "all-pages",
+];
+
+/// A member that gets a flag, and the flag's name.
+pub struct Flag<'a> {
+    pub member: &'a Member,
+    pub name: String,
+}
+
+impl Flag<'_> {
+    /// The clap argument id: unique in the subcommand, whatever the flag is called.
+    fn id(&self) -> String {
+        format!(
+            "{}:{}",
+            binding_name(self.member.binding),
+            self.member.rust_name.trim_start_matches("r#")
+        )
+    }
+}
+
+fn binding_name(binding: Binding) -> &'static str {
+    match binding {
+        Binding::Path => "path",
+        Binding::Query => "query",
+        Binding::Header => "header",
+        Binding::Body => "body",
+    }
+}
+
+fn is_scalar(ty: &Type) -> bool {
+    matches!(
+        ty,
+        Type::String
+            | Type::Base64
+            | Type::Integer
+            | Type::Long
+            | Type::Float
+            | Type::Double
+            | Type::Boolean
+            | Type::Enum(_)
+    )
+}
+
+/// The flags of an operation, with collisions settled.
+pub fn flags(op: &Operation) -> Vec<Flag<'_>> {
+    let mut taken: Vec<String> = GLOBAL_FLAGS.iter().map(|s| (*s).to_owned()).collect();
+    let mut out = Vec::new();
+    for binding in [
+        Binding::Path,
+        Binding::Query,
+        Binding::Header,
+        Binding::Body,
+    ] {
+        for member in op.input.members.iter().filter(|m| m.binding == binding) {
+            if binding == Binding::Body && !is_scalar(&member.ty) {
+                continue;
+            }
+            let base = member.wire_name.to_kebab_case();
+            let mut name = base.clone();
+            if taken.contains(&name) {
+                name = format!("{}-{base}", binding_name(binding));
+            }
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = format!("{}-{base}-{n}", binding_name(binding));
+                n += 1;
+            }
+            taken.push(name.clone());
+            out.push(Flag { member, name });
+        }
+    }
+    out
+}
+
+/// `src/cli.rs` of the generated crate.
+pub fn cli_rs(service: &Service, binary: &str) -> TokenStream {
+    let about = format!(
+        "{} (API {}) from the command line: every operation, validated and signed.",
+        service.title, service.version
+    );
+    let commands = service
+        .operations
+        .iter()
+        .map(|op| format_ident!("{}_command", op.module));
+    let arms = service.operations.iter().map(|op| {
+        let name = op.name.to_kebab_case();
+        let run = format_ident!("run_{}", op.module);
+        quote!(#name => #run(context, matches).await,)
+    });
+    let builders = service.operations.iter().map(|op| command_fn(service, op));
+    let runners = service.operations.iter().map(|op| run_fn(service, op));
+    quote! {
+        //! The command line: one subcommand per operation.
+        #![allow(clippy::too_many_lines)]
+
+        use acs_runtime::cli::clap::{Arg, ArgAction, ArgMatches, Command};
+        use acs_runtime::cli::{self, Context, Failure, FlagKind};
+
+        /// Parses the command line, runs the operation and returns the exit code.
+        pub fn main() -> std::process::ExitCode {
+            cli::main(command(), crate::ENDPOINT_RULES, dispatch)
+        }
+
+        /// The whole command tree.
+        pub fn command() -> Command {
+            cli::app(#binary, #about, env!("CARGO_PKG_VERSION"))
+                #(.subcommand(#commands()))*
+        }
+
+        async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result<(), Failure> {
+            match name {
+                #(#arms)*
+                other => Err(Failure::new(cli::exit::INVALID, format!("unknown command {other:?}"))),
+            }
+        }
+
+        #(#builders)*
+        #(#runners)*
+    }
+}
+
+fn first_line(text: &str) -> String {
+    let line = text.trim().lines().next().unwrap_or_default();
+    match line.find(". ") {
+        Some(i) => line[..=i].to_owned(),
+        None => line.to_owned(),
+    }
+}
+
+fn command_fn(service: &Service, op: &Operation) -> TokenStream {
+    let function = format_ident!("{}_command", op.module);
+    let name = op.name.to_kebab_case();
+    let mut about = first_line(&op.documentation);
+    if op.deprecated.is_some() {
+        about = format!("(deprecated) {about}");
+    }
+    let long_about = docs::operation(op);
+    let args = flags(op).into_iter().map(|flag| {
+        let id = flag.id();
+        let long = &flag.name;
+        let value_name = flag.member.wire_name.to_uppercase();
+        let mut help = first_line(&flag.member.documentation);
+        if flag.member.binding == Binding::Body {
+            help = format!("{help} (body member `{}`; overrides the body)", flag.member.wire_name);
+        }
+        let values = match &flag.member.ty {
+            Type::Boolean => quote!(.value_parser(["true", "false"])),
+            Type::Enum(e) => {
+                let known: Vec<String> = service
+                    .operations
+                    .iter()
+                    .flat_map(|o| o.shapes.iter())
+                    .chain(service.shapes.iter())
+                    .filter_map(|s| match s {
+                        crate::model::Shape::Enum(en) if en.name == *e => Some(en.values.iter().map(|v| v.value.clone()).collect::<Vec<_>>()),
+                        _ => None,
+                    })
+                    .next()
+                    .unwrap_or_default();
+                let help_values = format!("{help} One of: {}.", known.join(", "));
+                quote!(.long_help(#help_values))
+            }
+            _ => quote!(),
+        };
+        let required = flag.member.binding == Binding::Path;
+        quote! {
+            .arg(Arg::new(#id).long(#long).value_name(#value_name).required(#required).action(ArgAction::Set).help(#help) #values)
+        }
+    });
+    let mut command = quote!(Command::new(#name).about(#about).long_about(#long_about) #(#args)*);
+    if op.body == crate::model::BodyKind::Json {
+        command = quote!(cli::body_args(#command));
+    }
+    if op.follow_with.is_some() {
+        command = quote!(cli::wait_args(#command));
+    }
+    if op.pagination.is_some() {
+        command = quote!(cli::pages_args(#command));
+    }
+    quote! {
+        fn #function() -> Command {
+            #command
+        }
+    }
+}
+
+fn flag_kind(ty: &Type) -> TokenStream {
+    match ty {
+        Type::Integer | Type::Long => quote!(FlagKind::Integer),
+        Type::Float | Type::Double => quote!(FlagKind::Number),
+        Type::Boolean => quote!(FlagKind::Boolean),
+        _ => quote!(FlagKind::Text),
+    }
+}
+
+fn run_fn(service: &Service, op: &Operation) -> TokenStream {
+    let function = format_ident!("run_{}", op.module);
+    let module = format_ident!("{}", op.module);
+    let request = format_ident!("{}", op.input.name);
+    let flags = flags(op);
+    let body_sets: Vec<TokenStream> = flags
+        .iter()
+        .filter(|f| f.member.binding == Binding::Body)
+        .map(|f| {
+            let id = f.id();
+            let long = &f.name;
+            let wire = &f.member.wire_name;
+            let kind = flag_kind(&f.member.ty);
+            quote!(cli::set_body_flag(&mut body, matches, #id, #long, #wire, #kind)?;)
+        })
+        .collect();
+    let field_sets = flags
+        .iter()
+        .filter(|f| f.member.binding != Binding::Body)
+        .map(|f| {
+            let id = f.id();
+            let long = &f.name;
+            let field: syn::Ident = syn::parse_str(&f.member.rust_name).unwrap_or_else(|_| {
+                format_ident!("{}", f.member.rust_name.trim_start_matches("r#"))
+            });
+            let bare = f.member.binding == Binding::Path && f.member.required;
+            let value = quote!(cli::parse_flag(value, #long)?);
+            let assign = if bare {
+                quote!(request.#field = #value;)
+            } else {
+                quote!(request.#field = Some(#value);)
+            };
+            quote! {
+                if let Some(value) = matches.get_one::<String>(#id) {
+                    #assign
+                }
+            }
+        });
+    let mutable = (!body_sets.is_empty()).then(|| quote!(mut));
+    let read_body = if op.body == crate::model::BodyKind::Json {
+        quote!(let #mutable body = cli::read_body(matches)?;)
+    } else {
+        quote!(let #mutable body = serde_json::Map::new();)
+    };
+    let finish = if let Some(p) = &op.pagination {
+        let items = op
+            .output
+            .members
+            .iter()
+            .find(|m| m.rust_name == p.items)
+            .map_or(p.items.clone(), |m| m.wire_name.clone());
+        quote! {
+            if matches.get_flag("all-pages") {
+                return cli::execute_all_pages(context, request, #items).await;
+            }
+            cli::execute(context, request, extras).await
+        }
+    } else if let Some(follow) = &op.follow_with {
+        let target = service
+            .operations
+            .iter()
+            .find(|o| o.name == follow.operation);
+        match target {
+            Some(target) => {
+                let target_module = format_ident!("{}", target.module);
+                let target_request = format_ident!("{}", target.input.name);
+                let answer = format_ident!("{}", op.output.name);
+                let sets = follow.inputs.iter().map(|(param, source)| {
+                    let param: syn::Ident = syn::parse_str(param)
+                        .unwrap_or_else(|_| format_ident!("{}", param.trim_start_matches("r#")));
+                    let source: syn::Ident = syn::parse_str(source)
+                        .unwrap_or_else(|_| format_ident!("{}", source.trim_start_matches("r#")));
+                    let bare =
+                        target.input.members.iter().any(|m| {
+                            param == m.rust_name && m.binding == Binding::Path && m.required
+                        });
+                    if bare {
+                        quote!(#param: answer.#source.clone()?,)
+                    } else {
+                        quote!(#param: Some(answer.#source.clone()?),)
+                    }
+                });
+                let describe_field = follow
+                    .inputs
+                    .first()
+                    .map(|(_, source)| source.clone())
+                    .unwrap_or_default();
+                let describe_ident: syn::Ident =
+                    syn::parse_str(&describe_field).unwrap_or_else(|_| {
+                        format_ident!("{}", describe_field.trim_start_matches("r#"))
+                    });
+                let label = describe_field.replace('_', " ");
+                quote! {
+                    if matches.get_flag("wait") {
+                        let follow = cli::Follow {
+                            request: |answer: &crate::operations::#module::#answer| {
+                                Some(crate::operations::#target_module::#target_request {
+                                    #(#sets)*
+                                    ..Default::default()
+                                })
+                            },
+                            describe: |answer: &crate::operations::#module::#answer| {
+                                format!("{} {}", #label, answer.#describe_ident.as_deref().unwrap_or("(none)"))
+                            },
+                        };
+                        return cli::execute_and_wait(context, request, extras, follow, cli::wait_timeout(matches)).await;
+                    }
+                    cli::execute(context, request, extras).await
+                }
+            }
+            None => quote!(cli::execute(context, request, extras).await),
+        }
+    } else {
+        quote!(cli::execute(context, request, extras).await)
+    };
+    quote! {
+        async fn #function(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+            #read_body
+            #(#body_sets)*
+            let (mut request, extras) = cli::parse_request::<crate::operations::#module::#request>(body, context.no_validate())?;
+            #(#field_sets)*
+            #finish
+        }
+    }
+}
