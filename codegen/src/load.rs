@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Diagnostic, SpecErrors};
 use crate::locate::{Locations, escape};
-use crate::spec::{OperationFile, ServiceFile};
+use crate::spec::{OperationFile, ServiceFile, ShapesFile};
 
 /// The name of the file that makes a folder of `api-spec/` a service.
 pub const SERVICE_FILE: &str = "service.json";
@@ -40,8 +40,19 @@ impl<T> Loaded<T> {
 /// One service folder: its `service.json` and one file per operation, in file-name order.
 pub struct ServiceSources {
     pub service: Loaded<ServiceFile>,
+    /// Hand-written operations, then imported ones that no hand-written file replaces.
     pub operations: Vec<Loaded<OperationFile>>,
+    /// How many of `operations` (from the start) are hand-written.
+    pub curated: usize,
+    /// `imported/shapes.json`, if present.
+    pub imported_shapes: Option<Loaded<ShapesFile>>,
 }
+
+/// The folder of a service holding the importer's output; hand-written files win over it.
+pub const IMPORTED_DIR: &str = "imported";
+
+/// The shapes file of the imported folder.
+pub const SHAPES_FILE: &str = "shapes.json";
 
 /// Loads every service folder under `spec_root` (a folder with a `service.json`), in name
 /// order, collecting every problem of every file.
@@ -97,11 +108,54 @@ pub fn load_service(dir: &Path) -> Result<ServiceSources, SpecErrors> {
     let service = load_file::<ServiceFile>(&dir.join(SERVICE_FILE))
         .map_err(|e| errors.push(e))
         .ok();
+    let mut operations = load_operations(dir, &mut errors)?;
+    let curated = operations.len();
+    let imported_dir = dir.join(IMPORTED_DIR);
+    let mut imported_shapes = None;
+    if imported_dir.is_dir() {
+        // A hand-written file replaces the imported file of the same operation.
+        let replaced: Vec<std::ffi::OsString> = operations
+            .iter()
+            .filter_map(|op| op.path.file_name().map(ToOwned::to_owned))
+            .collect();
+        let imported = load_operations(&imported_dir, &mut errors)?;
+        operations.extend(imported.into_iter().filter(|op| {
+            op.path
+                .file_name()
+                .is_none_or(|n| !replaced.iter().any(|r| r == n))
+        }));
+        let shapes = imported_dir.join(SHAPES_FILE);
+        if shapes.is_file() {
+            imported_shapes = load_file::<ShapesFile>(&shapes)
+                .map_err(|e| errors.push(e))
+                .ok();
+        }
+    }
+    match service {
+        Some(service) if errors.is_empty() => Ok(ServiceSources {
+            service,
+            operations,
+            curated,
+            imported_shapes,
+        }),
+        _ => Err(SpecErrors(errors)),
+    }
+}
+
+/// The operation files directly in `dir` (every `*.json` but the service and shapes files).
+fn load_operations(
+    dir: &Path,
+    errors: &mut Vec<Diagnostic>,
+) -> Result<Vec<Loaded<OperationFile>>, SpecErrors> {
     let mut operations = Vec::new();
     let files = sorted_entries(dir).map_err(|e| SpecErrors(vec![io_error(dir, &e)]))?;
     for file in files {
-        let is_json = file.extension().is_some_and(|e| e == "json");
-        if !is_json || file.file_name().is_some_and(|n| n == SERVICE_FILE) {
+        let is_json = file.is_file() && file.extension().is_some_and(|e| e == "json");
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if !is_json || name == SERVICE_FILE || name == SHAPES_FILE {
             continue;
         }
         match load_file::<OperationFile>(&file) {
@@ -109,13 +163,7 @@ pub fn load_service(dir: &Path) -> Result<ServiceSources, SpecErrors> {
             Err(e) => errors.push(e),
         }
     }
-    match service {
-        Some(service) if errors.is_empty() => Ok(ServiceSources {
-            service,
-            operations,
-        }),
-        _ => Err(SpecErrors(errors)),
-    }
+    Ok(operations)
 }
 
 /// Parses one file into `T`.

@@ -47,6 +47,8 @@ pub struct Operation {
     pub path: String,
     pub body: BodyKind,
     pub idempotent: bool,
+    /// The cargo feature that compiles this operation, if groups are used.
+    pub group: Option<String>,
     pub outcome_check: Option<String>,
     pub deprecated: Option<Deprecation>,
     pub pagination: Option<Pagination>,
@@ -149,6 +151,8 @@ pub enum Binding {
     Query,
     Header,
     Body,
+    /// The whole body (or response body).
+    Payload,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -61,6 +61,7 @@ pub fn resolve(sources: &ServiceSources, repo_root: &Path) -> Result<model::Serv
     let mut cx = Resolver {
         errors: Vec::new(),
         unresolved: BTreeSet::new(),
+        overlay: false,
         shapes: BTreeMap::new(),
         usage: BTreeMap::new(),
     };
@@ -79,19 +80,39 @@ pub fn resolve(sources: &ServiceSources, repo_root: &Path) -> Result<model::Serv
             None,
         );
     }
-    for (index, op) in sources.operations.iter().enumerate() {
-        let file = File::from(op);
-        cx.check_header(file, op.value.format_version);
-        for (name, def) in &op.value.shapes.0 {
-            cx.declare(
-                name,
-                def,
-                file,
-                format!("/shapes/{}", escape(name)),
-                Some(index),
-            );
+    // Hand-written operations first; then imported shapes and operations, whose names give
+    // way to hand-written ones.
+    fn declare_ops<'s>(
+        cx: &mut Resolver<'s>,
+        sources: &'s ServiceSources,
+        range: std::ops::Range<usize>,
+    ) {
+        for index in range {
+            let op = &sources.operations[index];
+            let file = File::from(op);
+            cx.check_header(file, op.value.format_version);
+            for (name, def) in &op.value.shapes.0 {
+                cx.declare(
+                    name,
+                    def,
+                    file,
+                    format!("/shapes/{}", escape(name)),
+                    Some(index),
+                );
+            }
         }
     }
+    declare_ops(&mut cx, sources, 0..sources.curated);
+    cx.overlay = true;
+    if let Some(shapes) = &sources.imported_shapes {
+        let file = File::from(shapes);
+        cx.check_header(file, shapes.value.format_version);
+        for (name, def) in &shapes.value.shapes.0 {
+            cx.declare(name, def, file, format!("/shapes/{}", escape(name)), None);
+        }
+    }
+    declare_ops(&mut cx, sources, sources.curated..sources.operations.len());
+    cx.overlay = false;
     let mut op_names = BTreeMap::new();
     for op in &sources.operations {
         let file = File::from(op);
@@ -183,6 +204,8 @@ struct Resolver<'a> {
     /// Members of the structure being resolved whose own definition failed; rules naming
     /// them are not reported again.
     unresolved: BTreeSet<String>,
+    /// While imported files are declared: a name already taken is skipped, not an error.
+    overlay: bool,
     shapes: BTreeMap<String, NamedShape<'a>>,
     usage: BTreeMap<String, Usage>,
 }
@@ -587,6 +610,10 @@ impl<'a> Resolver<'a> {
             self.errors.push(file.error(&pointer, format!("shape name `{name}` must not end in `Builder`: that suffix names generated builders")));
         }
         if let Some(existing) = self.shapes.get(name) {
+            if self.overlay {
+                // An imported shape gives way to the hand-written one of the same name.
+                return;
+            }
             let other = existing.file.path.display().to_string();
             self.errors.push(file.error(
                 &pointer,
@@ -840,6 +867,18 @@ impl<'a> Resolver<'a> {
             self.errors
                 .push(file.error("/deprecated/replacement", "expected an operation name"));
         }
+        if let Some(group) = &op.group
+            && (group.is_empty()
+                || !group
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                || !group.starts_with(|c: char| c.is_ascii_lowercase()))
+        {
+            self.errors.push(file.error(
+                "/group",
+                "a group is a snake_case name (it becomes a cargo feature)",
+            ));
+        }
         for (i, e) in op.errors.iter().enumerate() {
             if e.code.is_empty() {
                 self.errors.push(file.error(
@@ -876,6 +915,7 @@ impl<'a> Resolver<'a> {
             body,
             idempotent: op.idempotent,
             outcome_check: op.outcome_check.clone(),
+            group: op.group.clone(),
             pagination,
             waiter,
             follow_with: None,
@@ -943,6 +983,34 @@ impl<'a> Resolver<'a> {
             }
             out.push(member);
         }
+        // A payload member is the whole body: the only member that travels in it.
+        if let Some(payload) = out.iter().find(|m| m.binding == Binding::Payload) {
+            let at = format!("{pointer}/members/{}", escape(&payload.name));
+            let in_body = out
+                .iter()
+                .filter(|m| matches!(m.binding, Binding::Body | Binding::Payload))
+                .count();
+            if in_body > 1 {
+                self.errors.push(file.error(
+                    &at,
+                    "a payload member is the whole body: no other member may bind to the body",
+                ));
+            }
+            if matches!(
+                payload.ty,
+                Type::String
+                    | Type::Base64
+                    | Type::Integer
+                    | Type::Long
+                    | Type::Float
+                    | Type::Double
+                    | Type::Boolean
+            ) || payload.string_encoded
+            {
+                self.errors
+                    .push(file.error(&at, "a payload must be a list, map, structure or json"));
+            }
+        }
         let mut resolved_rules = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             let at = format!("{pointer}/rules/{i}");
@@ -991,14 +1059,16 @@ impl<'a> Resolver<'a> {
             spec::Binding::Query => Binding::Query,
             spec::Binding::Header => Binding::Header,
             spec::Binding::Body => Binding::Body,
+            spec::Binding::Payload => Binding::Payload,
         };
-        if body.is_none() && binding != Binding::Body {
+        if body.is_none() && !matches!(binding, Binding::Body | Binding::Payload) {
             self.errors.push(file.error(
                 &format!("{at}/binding"),
                 "only request members bind to the path, query or headers",
             ));
         }
-        if body == Some(spec::BodyKind::None) && binding == Binding::Body {
+        if body == Some(spec::BodyKind::None) && matches!(binding, Binding::Body | Binding::Payload)
+        {
             self.errors.push(file.error(at, "the operation has no body (`http.body` is `none`): bind this member to the path, query or a header"));
         }
         if binding == Binding::Path && !matches!(ty, Type::String | Type::Integer | Type::Long) {

@@ -74,6 +74,17 @@ pub struct Endpoints {
     pub source: Option<String>,
 }
 
+/// `imported/shapes.json`: shapes shared by imported operations.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShapesFile {
+    #[serde(rename = "$schema", default)]
+    pub schema: Option<String>,
+    pub format_version: u32,
+    #[serde(default)]
+    pub shapes: OrderedMap<ShapeDef>,
+}
+
 /// `<Action>.json`: one operation.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -87,6 +98,9 @@ pub struct OperationFile {
     pub source: Option<String>,
     pub http: Http,
     pub idempotent: bool,
+    /// The group of operations this one belongs to: a cargo feature of the generated crate.
+    #[serde(default)]
+    pub group: Option<String>,
     /// How a user finds out whether a request whose outcome is unknown took effect.
     #[serde(default)]
     pub outcome_check: Option<String>,
@@ -296,6 +310,8 @@ pub enum Binding {
     Query,
     Header,
     Body,
+    /// The member is the whole body (or, in an answer, the whole response body).
+    Payload,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -10,16 +10,27 @@ pub fn main() -> std::process::ExitCode {
 }
 /// The whole command tree.
 pub fn command() -> Command {
-    cli::app(
-            "ackctl",
-            "Container Service for Kubernetes (ACK) (API 2015-12-15) from the command line: every operation, validated and signed.",
-            env!("CARGO_PKG_VERSION"),
-        )
-        .subcommand(describe_cluster_detail_command())
-        .subcommand(describe_cluster_nodes_command())
-        .subcommand(describe_task_info_command())
-        .subcommand(scale_cluster_node_pool_command())
-        .subcommand(scale_out_cluster_command())
+    let mut command = cli::app(
+        "ackctl",
+        "Container Service for Kubernetes (ACK) (API 2015-12-15) from the command line: every operation, validated and signed.",
+        env!("CARGO_PKG_VERSION"),
+    );
+    {
+        command = command.subcommand(describe_cluster_detail_command());
+    }
+    {
+        command = command.subcommand(describe_cluster_nodes_command());
+    }
+    {
+        command = command.subcommand(describe_task_info_command());
+    }
+    {
+        command = command.subcommand(scale_cluster_node_pool_command());
+    }
+    {
+        command = command.subcommand(scale_out_cluster_command());
+    }
+    command
 }
 async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result<(), Failure> {
     match name {

@@ -67,8 +67,16 @@ fn regenerating_into_an_empty_tree_restores_every_file_and_removes_orphans() {
     let hand = scratch.join("generated/src/hand.rs");
     std::fs::write(&hand, "// mine\n").unwrap();
     let dirs = vec!["generated".to_owned()];
+    // The manifest is hand-written (only its [features] section is generated): keep it, with
+    // the section removed.
+    let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
+    let hand_written = &manifest[..manifest
+        .find(acs_codegen::files::SECTION_BEGIN)
+        .expect("section")];
+    std::fs::write(scratch.join("generated/Cargo.toml"), hand_written).unwrap();
     let drift = acs_codegen::files::drift(&scratch, &files, &dirs).unwrap();
-    assert_eq!(drift.missing.len(), files.len());
+    assert_eq!(drift.missing.len(), files.len() - 1);
+    assert_eq!(drift.stale, vec!["generated/Cargo.toml".to_owned()]);
     assert_eq!(
         drift.orphaned,
         vec!["generated/src/operations/removed_op.rs".to_owned()]

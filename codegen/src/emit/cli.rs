@@ -59,6 +59,7 @@ fn binding_name(binding: Binding) -> &'static str {
         Binding::Query => "query",
         Binding::Header => "header",
         Binding::Body => "body",
+        Binding::Payload => "payload",
     }
 }
 
@@ -113,14 +114,21 @@ pub fn cli_rs(service: &Service, binary: &str) -> TokenStream {
         "{} (API {}) from the command line: every operation, validated and signed.",
         service.title, service.version
     );
-    let commands = service
-        .operations
-        .iter()
-        .map(|op| format_ident!("{}_command", op.module));
+    let commands = service.operations.iter().map(|op| {
+        let function = format_ident!("{}_command", op.module);
+        let cfg = super::group_cfg(op);
+        quote! {
+            #cfg
+            {
+                command = command.subcommand(#function());
+            }
+        }
+    });
     let arms = service.operations.iter().map(|op| {
         let name = op.name.to_kebab_case();
         let run = format_ident!("run_{}", op.module);
-        quote!(#name => #run(context, matches).await,)
+        let cfg = super::group_cfg(op);
+        quote!(#cfg #name => #run(context, matches).await,)
     });
     let builders = service.operations.iter().map(|op| command_fn(service, op));
     let runners = service.operations.iter().map(|op| run_fn(service, op));
@@ -138,8 +146,9 @@ pub fn cli_rs(service: &Service, binary: &str) -> TokenStream {
 
         /// The whole command tree.
         pub fn command() -> Command {
-            cli::app(#binary, #about, env!("CARGO_PKG_VERSION"))
-                #(.subcommand(#commands()))*
+            let mut command = cli::app(#binary, #about, env!("CARGO_PKG_VERSION"));
+            #(#commands)*
+            command
         }
 
         async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result<(), Failure> {
@@ -212,7 +221,9 @@ fn command_fn(service: &Service, op: &Operation) -> TokenStream {
     if op.pagination.is_some() {
         command = quote!(cli::pages_args(#command));
     }
+    let cfg = super::group_cfg(op);
     quote! {
+        #cfg
         fn #function() -> Command {
             #command
         }
@@ -267,7 +278,14 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
             }
         });
     let mutable = (!body_sets.is_empty()).then(|| quote!(mut));
-    let read_body = if op.body == crate::model::BodyKind::Json {
+    let payload = op
+        .input
+        .members
+        .iter()
+        .any(|m| m.binding == Binding::Payload);
+    let read_body = if payload {
+        quote!(let body = cli::read_payload(matches)?;)
+    } else if op.body == crate::model::BodyKind::Json {
         quote!(let #mutable body = cli::read_body(matches)?;)
     } else {
         quote!(let #mutable body = serde_json::Map::new();)
@@ -343,7 +361,9 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
     } else {
         quote!(cli::execute(context, request, extras).await)
     };
+    let cfg = super::group_cfg(op);
     quote! {
+        #cfg
         async fn #function(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
             #read_body
             #(#body_sets)*

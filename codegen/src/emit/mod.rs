@@ -32,6 +32,9 @@ pub const CLI_GLOBAL_FLAGS: &[&str] = cli::GLOBAL_FLAGS;
 pub struct GeneratedFile {
     pub path: String,
     pub contents: String,
+    /// `true` when `contents` is one section of a hand-written file (between
+    /// [`crate::files::SECTION_BEGIN`] and [`crate::files::SECTION_END`]), not a whole file.
+    pub section: bool,
 }
 
 /// Every file of the generated crate for `service`, in path order.
@@ -64,6 +67,11 @@ pub fn emit(service: &Service, format: &dyn Fn(&str) -> String) -> Vec<Generated
             format,
         ),
     ];
+    files.push(GeneratedFile {
+        path: format!("{dir}/Cargo.toml"),
+        contents: features_section(service),
+        section: true,
+    });
     if let Some(binary) = &service.cli_name {
         files.push(rust_file(
             format!("{dir}/src/cli.rs"),
@@ -103,6 +111,7 @@ fn rust_file(
     GeneratedFile {
         path,
         contents: format(&text),
+        section: false,
     }
 }
 
@@ -219,12 +228,58 @@ fn types_rs(service: &Service, paths: &ShapePaths) -> TokenStream {
     }
 }
 
+/// The `[features]` table of the generated crate's (hand-written) `Cargo.toml`: one feature
+/// per operation group, all on by default, and `cli` when the spec has a command line.
+fn features_section(service: &Service) -> String {
+    let groups: BTreeSet<&str> = service
+        .operations
+        .iter()
+        .filter_map(|op| op.group.as_deref())
+        .collect();
+    let mut text = format!("{}\n[features]\n", crate::files::SECTION_BEGIN);
+    if !groups.is_empty() {
+        let list = groups
+            .iter()
+            .map(|g| format!("\"{g}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        text.push_str("default = [\"all\"]\n");
+        text.push_str("# Every operation group; turn `default-features` off and pick groups to compile less.\n");
+        text.push_str(&format!("all = [{list}]\n"));
+    }
+    if service.cli_name.is_some() {
+        text.push_str("# The command line (src/cli.rs); the `ackctl` crate builds the binary.\n");
+        text.push_str("cli = [\"acs-runtime/cli\"]\n");
+    }
+    for group in &groups {
+        let count = service
+            .operations
+            .iter()
+            .filter(|op| op.group.as_deref() == Some(*group))
+            .count();
+        text.push_str(&format!("# {count} operation(s)\n{group} = []\n"));
+    }
+    text.push_str(crate::files::SECTION_END);
+    text.push('\n');
+    text
+}
+
+/// `#[cfg(feature = "<group>")]` for an operation in a group; nothing otherwise.
+pub(crate) fn group_cfg(op: &Operation) -> TokenStream {
+    match &op.group {
+        Some(group) => quote!(#[cfg(feature = #group)]),
+        None => TokenStream::new(),
+    }
+}
+
 fn operations_mod(service: &Service) -> TokenStream {
     let modules = service.operations.iter().map(|op| {
         let module = format_ident!("{}", op.module);
         let doc = format!(" `{}`: {}", op.name, first_sentence(&op.documentation));
+        let cfg = group_cfg(op);
         quote! {
             #[doc = #doc]
+            #cfg
             pub mod #module;
         }
     });
@@ -260,7 +315,8 @@ fn lib_rs(service: &Service) -> TokenStream {
         let request = format_ident!("{}", op.input.name);
         let builder = format_ident!("{}Builder", op.input.name);
         let response = format_ident!("{}", op.output.name);
-        quote!(pub use operations::#module::{#request, #builder, #response};)
+        let cfg = group_cfg(op);
+        quote!(#cfg pub use operations::#module::{#request, #builder, #response};)
     });
     let cli_module = service.cli_name.as_ref().map(|name| {
         let doc = format!(" The `{name}` command line (feature `cli`).");
@@ -342,8 +398,10 @@ fn client_rs(service: &Service, paths: &ShapePaths) -> TokenStream {
             quote!(#[deprecated(note = #note)])
         });
         let doc = docs::lines(&doc);
+        let cfg = group_cfg(op);
         quote! {
             #(#[doc = #doc])*
+            #cfg
             #deprecated
             pub fn #method(&self) -> crate::operations::#module::#builder<Call> {
                 crate::operations::#module::#builder::from_parts(crate::operations::#module::#request::default(), self.inner.call())
@@ -431,8 +489,10 @@ fn waiter_method(op: &Operation, paths: &ShapePaths) -> Option<TokenStream> {
             .collect::<Vec<_>>()
             .join(", "),
     ));
+    let cfg = group_cfg(op);
     Some(quote! {
         #(#[doc = #doc])*
+        #cfg
         pub fn #method(&self, #(#params),*) -> acs_runtime::waiter::Waiter<crate::operations::#module::#request> {
             let request = crate::operations::#module::#request {
                 #(#sets)*

@@ -140,10 +140,16 @@ pub fn structure(
         Vec::new()
     };
     let fields = s.members.iter().map(|m| field(m, input, paths));
+    // A payload member is the whole body; otherwise absent members take their defaults.
+    let serde = if s.members.iter().any(|m| m.binding == Binding::Payload) {
+        quote!(#[serde(transparent)])
+    } else {
+        quote!(#[serde(default)])
+    };
     quote! {
         #(#[doc = #doc])*
         #[derive(#(#derives),*)]
-        #[serde(default)]
+        #serde
         #[non_exhaustive]
         #operation
         #(#rules)*
@@ -190,7 +196,9 @@ fn field(m: &Member, input: bool, paths: &ShapePaths) -> TokenStream {
     let bare = input && m.binding == Binding::Path && m.required;
     let ty = if bare { inner } else { quote!(Option<#inner>) };
     let mut serde_args = Vec::new();
-    if m.binding != Binding::Body {
+    if m.binding == Binding::Payload {
+        // The structure is `#[serde(transparent)]`: this member is the whole body.
+    } else if m.binding != Binding::Body {
         serde_args.push(quote!(skip));
     } else {
         let bare_name = m.rust_name.trim_start_matches("r#");
@@ -203,14 +211,14 @@ fn field(m: &Member, input: bool, paths: &ShapePaths) -> TokenStream {
         }
         serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
     }
-    let serde = quote!(#[serde(#(#serde_args),*)]);
+    let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     let operation = input.then(|| {
         let wire = &m.wire_name;
         match m.binding {
             Binding::Path => quote!(#[operation(path = #wire)]),
             Binding::Query => quote!(#[operation(query = #wire)]),
             Binding::Header => quote!(#[operation(header = #wire)]),
-            Binding::Body => quote!(),
+            Binding::Body | Binding::Payload => quote!(),
         }
     });
     let validate = if input {

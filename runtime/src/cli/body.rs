@@ -12,6 +12,22 @@ use super::output::{Failure, exit};
 /// Reads `--body '<json>'` or `--body-file FILE` (`-` for standard input); an empty object
 /// when neither is given. The body must be a JSON object.
 pub fn read_body(matches: &ArgMatches) -> Result<Map<String, Value>, Failure> {
+    match read_payload(matches)? {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(Map::new()),
+        other => Err(Failure::new(
+            exit::INVALID,
+            format!(
+                "the body (--body or --body-file): expected a JSON object, found {}",
+                kind(&other)
+            ),
+        )),
+    }
+}
+
+/// Reads the body of an operation whose body is one member (a payload): any JSON; `null`
+/// when no body is given.
+pub fn read_payload(matches: &ArgMatches) -> Result<Value, Failure> {
     let (text, source) = if let Some(text) = matches.try_get_one::<String>("body").ok().flatten() {
         (text.clone(), "--body".to_owned())
     } else if let Some(file) = matches.try_get_one::<String>("body-file").ok().flatten() {
@@ -29,19 +45,10 @@ pub fn read_body(matches: &ArgMatches) -> Result<Map<String, Value>, Failure> {
         })?;
         (text, format!("--body-file {file}"))
     } else {
-        return Ok(Map::new());
+        return Ok(Value::Null);
     };
-    match serde_json::from_str::<Value>(&text) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(other) => Err(Failure::new(
-            exit::INVALID,
-            format!("{source}: expected a JSON object, found {}", kind(&other)),
-        )),
-        Err(e) => Err(Failure::new(
-            exit::INVALID,
-            format!("{source}: invalid JSON: {e}"),
-        )),
-    }
+    serde_json::from_str::<Value>(&text)
+        .map_err(|e| Failure::new(exit::INVALID, format!("{source}: invalid JSON: {e}")))
 }
 
 /// What a member flag's text becomes in the body.

@@ -12,7 +12,7 @@ mod run;
 
 use std::process::ExitCode;
 
-pub use body::{Extras, FlagKind, parse_request, read_body, set_body_flag};
+pub use body::{Extras, FlagKind, parse_request, read_body, read_payload, set_body_flag};
 pub use clap;
 pub use output::{Failure, exit};
 pub use run::{Context, Follow, execute, execute_all_pages, execute_and_wait, parse_flag};
