@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod emit;
 pub mod files;
 pub mod format;
+pub mod import;
 pub mod load;
 pub mod locate;
 pub mod model;

@@ -15,36 +15,767 @@ pub fn command() -> Command {
         "Container Service for Kubernetes (ACK) (API 2015-12-15) from the command line: every operation, validated and signed.",
         env!("CARGO_PKG_VERSION"),
     );
+    #[cfg(feature = "clusters")]
     {
         command = command.subcommand(describe_cluster_detail_command());
     }
+    #[cfg(feature = "nodes")]
     {
         command = command.subcommand(describe_cluster_nodes_command());
     }
+    #[cfg(feature = "tasks")]
     {
         command = command.subcommand(describe_task_info_command());
     }
+    #[cfg(feature = "node_pools")]
     {
         command = command.subcommand(scale_cluster_node_pool_command());
     }
+    #[cfg(feature = "clusters")]
     {
         command = command.subcommand(scale_out_cluster_command());
+    }
+    #[cfg(feature = "nodes")]
+    {
+        command = command.subcommand(attach_instances_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(attach_instances_to_node_pool_command());
+    }
+    #[cfg(feature = "upgrades")]
+    {
+        command = command.subcommand(cancel_cluster_upgrade_command());
+    }
+    #[cfg(feature = "deprecated")]
+    {
+        command = command.subcommand(cancel_component_upgrade_command());
+    }
+    #[cfg(feature = "others")]
+    {
+        command = command.subcommand(cancel_operation_plan_command());
+    }
+    #[cfg(feature = "tasks")]
+    {
+        command = command.subcommand(cancel_task_command());
+    }
+    #[cfg(feature = "workflows")]
+    {
+        command = command.subcommand(cancel_workflow_command());
+    }
+    #[cfg(feature = "logs")]
+    {
+        command = command.subcommand(check_control_plane_log_enable_command());
+    }
+    #[cfg(feature = "others")]
+    {
+        command = command.subcommand(check_service_role_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(create_autoscaling_config_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(create_cluster_command());
+    }
+    #[cfg(feature = "others")]
+    {
+        command = command.subcommand(create_cluster_diagnosis_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(create_cluster_node_pool_command());
+    }
+    #[cfg(feature = "deprecated")]
+    {
+        command = command.subcommand(create_kubernetes_trigger_command());
+    }
+    #[cfg(feature = "templates")]
+    {
+        command = command.subcommand(create_template_command());
+    }
+    #[cfg(feature = "triggers")]
+    {
+        command = command.subcommand(create_trigger_command());
+    }
+    #[cfg(feature = "alerts")]
+    {
+        command = command.subcommand(delete_alert_contact_command());
+    }
+    #[cfg(feature = "alerts")]
+    {
+        command = command.subcommand(delete_alert_contact_group_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(delete_cluster_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(delete_cluster_nodepool_command());
+    }
+    #[cfg(feature = "nodes")]
+    {
+        command = command.subcommand(delete_cluster_nodes_command());
+    }
+    #[cfg(feature = "deprecated")]
+    {
+        command = command.subcommand(delete_kubernetes_trigger_command());
+    }
+    #[cfg(feature = "policies")]
+    {
+        command = command.subcommand(delete_policy_instance_command());
+    }
+    #[cfg(feature = "templates")]
+    {
+        command = command.subcommand(delete_template_command());
+    }
+    #[cfg(feature = "triggers")]
+    {
+        command = command.subcommand(delete_trigger_command());
+    }
+    #[cfg(feature = "policies")]
+    {
+        command = command.subcommand(deploy_policy_instance_command());
+    }
+    #[cfg(feature = "workflows")]
+    {
+        command = command.subcommand(descirbe_workflow_command());
+    }
+    #[cfg(feature = "addons")]
+    {
+        command = command.subcommand(describe_addon_command());
+    }
+    #[cfg(feature = "addons")]
+    {
+        command = command.subcommand(describe_addons_command());
+    }
+    #[cfg(feature = "addons")]
+    {
+        command = command.subcommand(describe_cluster_addon_instance_command());
+    }
+    #[cfg(feature = "addons")]
+    {
+        command = command.subcommand(describe_cluster_addon_metadata_command());
+    }
+    #[cfg(feature = "deprecated")]
+    {
+        command = command.subcommand(describe_cluster_addon_upgrade_status_command());
+    }
+    #[cfg(feature = "addons")]
+    {
+        command = command.subcommand(describe_cluster_addons_upgrade_status_command());
+    }
+    #[cfg(feature = "addons")]
+    {
+        command = command.subcommand(describe_cluster_addons_version_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(describe_cluster_attach_scripts_command());
+    }
+    #[cfg(feature = "events")]
+    {
+        command = command.subcommand(describe_cluster_events_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(describe_cluster_logs_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(describe_cluster_node_pool_detail_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(describe_cluster_node_pools_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(describe_cluster_resources_command());
+    }
+    #[cfg(feature = "tasks")]
+    {
+        command = command.subcommand(describe_cluster_tasks_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(describe_cluster_user_kubeconfig_command());
+    }
+    #[cfg(feature = "deprecated")]
+    {
+        command = command.subcommand(describe_cluster_v2_user_kubeconfig_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(describe_cluster_vuls_command());
+    }
+    #[cfg(feature = "deprecated")]
+    {
+        command = command.subcommand(describe_clusters_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(describe_clusters_v1_command());
+    }
+    #[cfg(feature = "events")]
+    {
+        command = command.subcommand(describe_events_command());
+    }
+    #[cfg(feature = "deprecated")]
+    {
+        command = command.subcommand(describe_external_agent_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(describe_kubernetes_version_metadata_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(describe_node_pool_vuls_command());
+    }
+    #[cfg(feature = "policies")]
+    {
+        command = command.subcommand(describe_policies_command());
+    }
+    #[cfg(feature = "policies")]
+    {
+        command = command.subcommand(describe_policy_details_command());
+    }
+    #[cfg(feature = "policies")]
+    {
+        command = command.subcommand(describe_policy_governance_in_cluster_command());
+    }
+    #[cfg(feature = "policies")]
+    {
+        command = command.subcommand(describe_policy_instances_command());
+    }
+    #[cfg(feature = "policies")]
+    {
+        command = command.subcommand(describe_policy_instances_status_command());
+    }
+    #[cfg(feature = "others")]
+    {
+        command = command.subcommand(describe_resources_delete_protection_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(describe_subaccount_k8s_cluster_user_config_command());
+    }
+    #[cfg(feature = "templates")]
+    {
+        command = command.subcommand(describe_template_attribute_command());
+    }
+    #[cfg(feature = "templates")]
+    {
+        command = command.subcommand(describe_templates_command());
+    }
+    #[cfg(feature = "triggers")]
+    {
+        command = command.subcommand(describe_trigger_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(describe_user_cluster_namespaces_command());
+    }
+    #[cfg(feature = "permissions")]
+    {
+        command = command.subcommand(describe_user_permission_command());
+    }
+    #[cfg(feature = "others")]
+    {
+        command = command.subcommand(describe_user_quota_command());
+    }
+    #[cfg(feature = "workflows")]
+    {
+        command = command.subcommand(describe_workflows_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(fix_node_pool_vuls_command());
+    }
+    #[cfg(feature = "addons")]
+    {
+        command = command.subcommand(get_cluster_addon_instance_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(get_cluster_check_command());
+    }
+    #[cfg(feature = "others")]
+    {
+        command = command.subcommand(get_cluster_diagnosis_check_items_command());
+    }
+    #[cfg(feature = "others")]
+    {
+        command = command.subcommand(get_cluster_diagnosis_result_command());
+    }
+    #[cfg(feature = "deprecated")]
+    {
+        command = command.subcommand(get_kubernetes_trigger_command());
+    }
+    #[cfg(feature = "upgrades")]
+    {
+        command = command.subcommand(get_upgrade_status_command());
+    }
+    #[cfg(feature = "permissions")]
+    {
+        command = command.subcommand(grant_permissions_command());
+    }
+    #[cfg(feature = "addons")]
+    {
+        command = command.subcommand(install_cluster_addons_command());
+    }
+    #[cfg(feature = "addons")]
+    {
+        command = command.subcommand(list_addons_command());
+    }
+    #[cfg(feature = "addons")]
+    {
+        command = command.subcommand(list_cluster_addon_instances_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(list_cluster_checks_command());
+    }
+    #[cfg(feature = "others")]
+    {
+        command = command.subcommand(list_operation_plans_command());
+    }
+    #[cfg(feature = "tags")]
+    {
+        command = command.subcommand(list_tag_resources_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(migrate_cluster_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(modify_cluster_command());
+    }
+    #[cfg(feature = "addons")]
+    {
+        command = command.subcommand(modify_cluster_addon_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(modify_cluster_node_pool_command());
+    }
+    #[cfg(feature = "tags")]
+    {
+        command = command.subcommand(modify_cluster_tags_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(modify_node_pool_node_config_command());
+    }
+    #[cfg(feature = "policies")]
+    {
+        command = command.subcommand(modify_policy_instance_command());
+    }
+    #[cfg(feature = "others")]
+    {
+        command = command.subcommand(open_ack_service_command());
+    }
+    #[cfg(feature = "upgrades")]
+    {
+        command = command.subcommand(pause_cluster_upgrade_command());
+    }
+    #[cfg(feature = "deprecated")]
+    {
+        command = command.subcommand(pause_component_upgrade_command());
+    }
+    #[cfg(feature = "tasks")]
+    {
+        command = command.subcommand(pause_task_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(remove_node_pool_nodes_command());
+    }
+    #[cfg(feature = "workflows")]
+    {
+        command = command.subcommand(remove_workflow_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(repair_cluster_node_pool_command());
+    }
+    #[cfg(feature = "deprecated")]
+    {
+        command = command.subcommand(resume_component_upgrade_command());
+    }
+    #[cfg(feature = "tasks")]
+    {
+        command = command.subcommand(resume_task_command());
+    }
+    #[cfg(feature = "upgrades")]
+    {
+        command = command.subcommand(resume_upgrade_cluster_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(run_cluster_check_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(scan_cluster_vuls_command());
+    }
+    #[cfg(feature = "alerts")]
+    {
+        command = command.subcommand(start_alert_command());
+    }
+    #[cfg(feature = "workflows")]
+    {
+        command = command.subcommand(start_workflow_command());
+    }
+    #[cfg(feature = "alerts")]
+    {
+        command = command.subcommand(stop_alert_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(sync_cluster_node_pool_command());
+    }
+    #[cfg(feature = "tags")]
+    {
+        command = command.subcommand(tag_resources_command());
+    }
+    #[cfg(feature = "addons")]
+    {
+        command = command.subcommand(un_install_cluster_addons_command());
+    }
+    #[cfg(feature = "tags")]
+    {
+        command = command.subcommand(untag_resources_command());
+    }
+    #[cfg(feature = "alerts")]
+    {
+        command = command.subcommand(update_contact_group_for_alert_command());
+    }
+    #[cfg(feature = "logs")]
+    {
+        command = command.subcommand(update_control_plane_log_command());
+    }
+    #[cfg(feature = "clusters")]
+    {
+        command = command.subcommand(update_k8s_cluster_user_config_expire_command());
+    }
+    #[cfg(feature = "others")]
+    {
+        command = command.subcommand(update_resources_delete_protection_command());
+    }
+    #[cfg(feature = "templates")]
+    {
+        command = command.subcommand(update_template_command());
+    }
+    #[cfg(feature = "others")]
+    {
+        command = command.subcommand(update_user_permissions_command());
+    }
+    #[cfg(feature = "upgrades")]
+    {
+        command = command.subcommand(upgrade_cluster_command());
+    }
+    #[cfg(feature = "addons")]
+    {
+        command = command.subcommand(upgrade_cluster_addons_command());
+    }
+    #[cfg(feature = "node_pools")]
+    {
+        command = command.subcommand(upgrade_cluster_nodepool_command());
     }
     command
 }
 async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result<(), Failure> {
     match name {
+        #[cfg(feature = "clusters")]
         "describe-cluster-detail" => run_describe_cluster_detail(context, matches).await,
+        #[cfg(feature = "nodes")]
         "describe-cluster-nodes" => run_describe_cluster_nodes(context, matches).await,
+        #[cfg(feature = "tasks")]
         "describe-task-info" => run_describe_task_info(context, matches).await,
+        #[cfg(feature = "node_pools")]
         "scale-cluster-node-pool" => run_scale_cluster_node_pool(context, matches).await,
+        #[cfg(feature = "clusters")]
         "scale-out-cluster" => run_scale_out_cluster(context, matches).await,
+        #[cfg(feature = "nodes")]
+        "attach-instances" => run_attach_instances(context, matches).await,
+        #[cfg(feature = "node_pools")]
+        "attach-instances-to-node-pool" => {
+            run_attach_instances_to_node_pool(context, matches).await
+        }
+        #[cfg(feature = "upgrades")]
+        "cancel-cluster-upgrade" => run_cancel_cluster_upgrade(context, matches).await,
+        #[cfg(feature = "deprecated")]
+        "cancel-component-upgrade" => run_cancel_component_upgrade(context, matches).await,
+        #[cfg(feature = "others")]
+        "cancel-operation-plan" => run_cancel_operation_plan(context, matches).await,
+        #[cfg(feature = "tasks")]
+        "cancel-task" => run_cancel_task(context, matches).await,
+        #[cfg(feature = "workflows")]
+        "cancel-workflow" => run_cancel_workflow(context, matches).await,
+        #[cfg(feature = "logs")]
+        "check-control-plane-log-enable" => {
+            run_check_control_plane_log_enable(context, matches).await
+        }
+        #[cfg(feature = "others")]
+        "check-service-role" => run_check_service_role(context, matches).await,
+        #[cfg(feature = "node_pools")]
+        "create-autoscaling-config" => run_create_autoscaling_config(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "create-cluster" => run_create_cluster(context, matches).await,
+        #[cfg(feature = "others")]
+        "create-cluster-diagnosis" => run_create_cluster_diagnosis(context, matches).await,
+        #[cfg(feature = "node_pools")]
+        "create-cluster-node-pool" => run_create_cluster_node_pool(context, matches).await,
+        #[cfg(feature = "deprecated")]
+        "create-kubernetes-trigger" => run_create_kubernetes_trigger(context, matches).await,
+        #[cfg(feature = "templates")]
+        "create-template" => run_create_template(context, matches).await,
+        #[cfg(feature = "triggers")]
+        "create-trigger" => run_create_trigger(context, matches).await,
+        #[cfg(feature = "alerts")]
+        "delete-alert-contact" => run_delete_alert_contact(context, matches).await,
+        #[cfg(feature = "alerts")]
+        "delete-alert-contact-group" => run_delete_alert_contact_group(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "delete-cluster" => run_delete_cluster(context, matches).await,
+        #[cfg(feature = "node_pools")]
+        "delete-cluster-nodepool" => run_delete_cluster_nodepool(context, matches).await,
+        #[cfg(feature = "nodes")]
+        "delete-cluster-nodes" => run_delete_cluster_nodes(context, matches).await,
+        #[cfg(feature = "deprecated")]
+        "delete-kubernetes-trigger" => run_delete_kubernetes_trigger(context, matches).await,
+        #[cfg(feature = "policies")]
+        "delete-policy-instance" => run_delete_policy_instance(context, matches).await,
+        #[cfg(feature = "templates")]
+        "delete-template" => run_delete_template(context, matches).await,
+        #[cfg(feature = "triggers")]
+        "delete-trigger" => run_delete_trigger(context, matches).await,
+        #[cfg(feature = "policies")]
+        "deploy-policy-instance" => run_deploy_policy_instance(context, matches).await,
+        #[cfg(feature = "workflows")]
+        "descirbe-workflow" => run_descirbe_workflow(context, matches).await,
+        #[cfg(feature = "addons")]
+        "describe-addon" => run_describe_addon(context, matches).await,
+        #[cfg(feature = "addons")]
+        "describe-addons" => run_describe_addons(context, matches).await,
+        #[cfg(feature = "addons")]
+        "describe-cluster-addon-instance" => {
+            run_describe_cluster_addon_instance(context, matches).await
+        }
+        #[cfg(feature = "addons")]
+        "describe-cluster-addon-metadata" => {
+            run_describe_cluster_addon_metadata(context, matches).await
+        }
+        #[cfg(feature = "deprecated")]
+        "describe-cluster-addon-upgrade-status" => {
+            run_describe_cluster_addon_upgrade_status(context, matches).await
+        }
+        #[cfg(feature = "addons")]
+        "describe-cluster-addons-upgrade-status" => {
+            run_describe_cluster_addons_upgrade_status(context, matches).await
+        }
+        #[cfg(feature = "addons")]
+        "describe-cluster-addons-version" => {
+            run_describe_cluster_addons_version(context, matches).await
+        }
+        #[cfg(feature = "node_pools")]
+        "describe-cluster-attach-scripts" => {
+            run_describe_cluster_attach_scripts(context, matches).await
+        }
+        #[cfg(feature = "events")]
+        "describe-cluster-events" => run_describe_cluster_events(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "describe-cluster-logs" => run_describe_cluster_logs(context, matches).await,
+        #[cfg(feature = "node_pools")]
+        "describe-cluster-node-pool-detail" => {
+            run_describe_cluster_node_pool_detail(context, matches).await
+        }
+        #[cfg(feature = "node_pools")]
+        "describe-cluster-node-pools" => run_describe_cluster_node_pools(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "describe-cluster-resources" => run_describe_cluster_resources(context, matches).await,
+        #[cfg(feature = "tasks")]
+        "describe-cluster-tasks" => run_describe_cluster_tasks(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "describe-cluster-user-kubeconfig" => {
+            run_describe_cluster_user_kubeconfig(context, matches).await
+        }
+        #[cfg(feature = "deprecated")]
+        "describe-cluster-v2-user-kubeconfig" => {
+            run_describe_cluster_v2_user_kubeconfig(context, matches).await
+        }
+        #[cfg(feature = "clusters")]
+        "describe-cluster-vuls" => run_describe_cluster_vuls(context, matches).await,
+        #[cfg(feature = "deprecated")]
+        "describe-clusters" => run_describe_clusters(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "describe-clusters-v1" => run_describe_clusters_v1(context, matches).await,
+        #[cfg(feature = "events")]
+        "describe-events" => run_describe_events(context, matches).await,
+        #[cfg(feature = "deprecated")]
+        "describe-external-agent" => run_describe_external_agent(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "describe-kubernetes-version-metadata" => {
+            run_describe_kubernetes_version_metadata(context, matches).await
+        }
+        #[cfg(feature = "node_pools")]
+        "describe-node-pool-vuls" => run_describe_node_pool_vuls(context, matches).await,
+        #[cfg(feature = "policies")]
+        "describe-policies" => run_describe_policies(context, matches).await,
+        #[cfg(feature = "policies")]
+        "describe-policy-details" => run_describe_policy_details(context, matches).await,
+        #[cfg(feature = "policies")]
+        "describe-policy-governance-in-cluster" => {
+            run_describe_policy_governance_in_cluster(context, matches).await
+        }
+        #[cfg(feature = "policies")]
+        "describe-policy-instances" => run_describe_policy_instances(context, matches).await,
+        #[cfg(feature = "policies")]
+        "describe-policy-instances-status" => {
+            run_describe_policy_instances_status(context, matches).await
+        }
+        #[cfg(feature = "others")]
+        "describe-resources-delete-protection" => {
+            run_describe_resources_delete_protection(context, matches).await
+        }
+        #[cfg(feature = "clusters")]
+        "describe-subaccount-k8s-cluster-user-config" => {
+            run_describe_subaccount_k8s_cluster_user_config(context, matches).await
+        }
+        #[cfg(feature = "templates")]
+        "describe-template-attribute" => run_describe_template_attribute(context, matches).await,
+        #[cfg(feature = "templates")]
+        "describe-templates" => run_describe_templates(context, matches).await,
+        #[cfg(feature = "triggers")]
+        "describe-trigger" => run_describe_trigger(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "describe-user-cluster-namespaces" => {
+            run_describe_user_cluster_namespaces(context, matches).await
+        }
+        #[cfg(feature = "permissions")]
+        "describe-user-permission" => run_describe_user_permission(context, matches).await,
+        #[cfg(feature = "others")]
+        "describe-user-quota" => run_describe_user_quota(context, matches).await,
+        #[cfg(feature = "workflows")]
+        "describe-workflows" => run_describe_workflows(context, matches).await,
+        #[cfg(feature = "node_pools")]
+        "fix-node-pool-vuls" => run_fix_node_pool_vuls(context, matches).await,
+        #[cfg(feature = "addons")]
+        "get-cluster-addon-instance" => run_get_cluster_addon_instance(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "get-cluster-check" => run_get_cluster_check(context, matches).await,
+        #[cfg(feature = "others")]
+        "get-cluster-diagnosis-check-items" => {
+            run_get_cluster_diagnosis_check_items(context, matches).await
+        }
+        #[cfg(feature = "others")]
+        "get-cluster-diagnosis-result" => run_get_cluster_diagnosis_result(context, matches).await,
+        #[cfg(feature = "deprecated")]
+        "get-kubernetes-trigger" => run_get_kubernetes_trigger(context, matches).await,
+        #[cfg(feature = "upgrades")]
+        "get-upgrade-status" => run_get_upgrade_status(context, matches).await,
+        #[cfg(feature = "permissions")]
+        "grant-permissions" => run_grant_permissions(context, matches).await,
+        #[cfg(feature = "addons")]
+        "install-cluster-addons" => run_install_cluster_addons(context, matches).await,
+        #[cfg(feature = "addons")]
+        "list-addons" => run_list_addons(context, matches).await,
+        #[cfg(feature = "addons")]
+        "list-cluster-addon-instances" => run_list_cluster_addon_instances(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "list-cluster-checks" => run_list_cluster_checks(context, matches).await,
+        #[cfg(feature = "others")]
+        "list-operation-plans" => run_list_operation_plans(context, matches).await,
+        #[cfg(feature = "tags")]
+        "list-tag-resources" => run_list_tag_resources(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "migrate-cluster" => run_migrate_cluster(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "modify-cluster" => run_modify_cluster(context, matches).await,
+        #[cfg(feature = "addons")]
+        "modify-cluster-addon" => run_modify_cluster_addon(context, matches).await,
+        #[cfg(feature = "node_pools")]
+        "modify-cluster-node-pool" => run_modify_cluster_node_pool(context, matches).await,
+        #[cfg(feature = "tags")]
+        "modify-cluster-tags" => run_modify_cluster_tags(context, matches).await,
+        #[cfg(feature = "node_pools")]
+        "modify-node-pool-node-config" => run_modify_node_pool_node_config(context, matches).await,
+        #[cfg(feature = "policies")]
+        "modify-policy-instance" => run_modify_policy_instance(context, matches).await,
+        #[cfg(feature = "others")]
+        "open-ack-service" => run_open_ack_service(context, matches).await,
+        #[cfg(feature = "upgrades")]
+        "pause-cluster-upgrade" => run_pause_cluster_upgrade(context, matches).await,
+        #[cfg(feature = "deprecated")]
+        "pause-component-upgrade" => run_pause_component_upgrade(context, matches).await,
+        #[cfg(feature = "tasks")]
+        "pause-task" => run_pause_task(context, matches).await,
+        #[cfg(feature = "node_pools")]
+        "remove-node-pool-nodes" => run_remove_node_pool_nodes(context, matches).await,
+        #[cfg(feature = "workflows")]
+        "remove-workflow" => run_remove_workflow(context, matches).await,
+        #[cfg(feature = "node_pools")]
+        "repair-cluster-node-pool" => run_repair_cluster_node_pool(context, matches).await,
+        #[cfg(feature = "deprecated")]
+        "resume-component-upgrade" => run_resume_component_upgrade(context, matches).await,
+        #[cfg(feature = "tasks")]
+        "resume-task" => run_resume_task(context, matches).await,
+        #[cfg(feature = "upgrades")]
+        "resume-upgrade-cluster" => run_resume_upgrade_cluster(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "run-cluster-check" => run_run_cluster_check(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "scan-cluster-vuls" => run_scan_cluster_vuls(context, matches).await,
+        #[cfg(feature = "alerts")]
+        "start-alert" => run_start_alert(context, matches).await,
+        #[cfg(feature = "workflows")]
+        "start-workflow" => run_start_workflow(context, matches).await,
+        #[cfg(feature = "alerts")]
+        "stop-alert" => run_stop_alert(context, matches).await,
+        #[cfg(feature = "node_pools")]
+        "sync-cluster-node-pool" => run_sync_cluster_node_pool(context, matches).await,
+        #[cfg(feature = "tags")]
+        "tag-resources" => run_tag_resources(context, matches).await,
+        #[cfg(feature = "addons")]
+        "un-install-cluster-addons" => run_un_install_cluster_addons(context, matches).await,
+        #[cfg(feature = "tags")]
+        "untag-resources" => run_untag_resources(context, matches).await,
+        #[cfg(feature = "alerts")]
+        "update-contact-group-for-alert" => {
+            run_update_contact_group_for_alert(context, matches).await
+        }
+        #[cfg(feature = "logs")]
+        "update-control-plane-log" => run_update_control_plane_log(context, matches).await,
+        #[cfg(feature = "clusters")]
+        "update-k8s-cluster-user-config-expire" => {
+            run_update_k8s_cluster_user_config_expire(context, matches).await
+        }
+        #[cfg(feature = "others")]
+        "update-resources-delete-protection" => {
+            run_update_resources_delete_protection(context, matches).await
+        }
+        #[cfg(feature = "templates")]
+        "update-template" => run_update_template(context, matches).await,
+        #[cfg(feature = "others")]
+        "update-user-permissions" => run_update_user_permissions(context, matches).await,
+        #[cfg(feature = "upgrades")]
+        "upgrade-cluster" => run_upgrade_cluster(context, matches).await,
+        #[cfg(feature = "addons")]
+        "upgrade-cluster-addons" => run_upgrade_cluster_addons(context, matches).await,
+        #[cfg(feature = "node_pools")]
+        "upgrade-cluster-nodepool" => run_upgrade_cluster_nodepool(context, matches).await,
         other => Err(Failure::new(
             cli::exit::INVALID,
             format!("unknown command {other:?}"),
         )),
     }
 }
+#[cfg(feature = "clusters")]
 fn describe_cluster_detail_command() -> Command {
     Command::new("describe-cluster-detail")
         .about(
@@ -62,6 +793,7 @@ fn describe_cluster_detail_command() -> Command {
                 .help("The ID of the cluster."),
         )
 }
+#[cfg(feature = "nodes")]
 fn describe_cluster_nodes_command() -> Command {
     cli::pages_args(
         Command::new("describe-cluster-nodes")
@@ -125,6 +857,7 @@ fn describe_cluster_nodes_command() -> Command {
             ),
     )
 }
+#[cfg(feature = "tasks")]
 fn describe_task_info_command() -> Command {
     Command::new("describe-task-info")
         .about("Queries a task: its state, stages, events, results and error.")
@@ -140,6 +873,7 @@ fn describe_task_info_command() -> Command {
                 .help("The ID of the task."),
         )
 }
+#[cfg(feature = "node_pools")]
 fn scale_cluster_node_pool_command() -> Command {
     cli::wait_args(
         cli::body_args(
@@ -177,6 +911,7 @@ fn scale_cluster_node_pool_command() -> Command {
         ),
     )
 }
+#[cfg(feature = "clusters")]
 fn scale_out_cluster_command() -> Command {
     cli::wait_args(
         cli::body_args(
@@ -369,6 +1104,4916 @@ fn scale_out_cluster_command() -> Command {
         ),
     )
 }
+#[cfg(feature = "nodes")]
+fn attach_instances_command() -> Command {
+    cli::body_args(
+        Command::new("attach-instances")
+            .about("添加已有ECS实例到ACK集群。")
+            .long_about(
+                "添加已有ECS实例到ACK集群。\n\n# HTTP\n\n`POST /clusters/{ClusterId}/attach`, action `AttachInstances`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:key_pair")
+                    .long("key-pair")
+                    .value_name("KEY_PAIR")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "待添加实例的密钥对名称，和`login_password`二选一。 (body member `key_pair`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:password")
+                    .long("password")
+                    .value_name("PASSWORD")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "待添加实例的SSH登录密码，和`key_pair`二选一。密码规则为8~30个字符，且至少同时包含三项（大小写字母、数字和特殊符号），不支持反斜线（\\）和半角双引号（\"）两个符号。 (body member `password`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:format_disk")
+                    .long("format-disk")
+                    .value_name("FORMAT_DISK")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否将容器数据和镜像存储在数据盘中。取值： (body member `format_disk`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:keep_instance_name")
+                    .long("keep-instance-name")
+                    .value_name("KEEP_INSTANCE_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否保留原实例名称。取值： (body member `keep_instance_name`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:is_edge_worker")
+                    .long("is-edge-worker")
+                    .value_name("IS_EDGE_WORKER")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否为边缘节点，即ENS节点。取值： (body member `is_edge_worker`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:nodepool_id")
+                    .long("nodepool-id")
+                    .value_name("NODEPOOL_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点池ID。如果不指定，则将节点添加到默认节点池中。 (body member `nodepool_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:image_id")
+                    .long("image-id")
+                    .value_name("IMAGE_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "自定义镜像ID，如果不传则使用默认系统镜像。 (body member `image_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:cpu_policy")
+                    .long("cpu-policy")
+                    .value_name("CPU_POLICY")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点CPU管理策略。当集群版本在1.12.6及以上时支持以下两种策略： (body member `cpu_policy`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:user_data")
+                    .long("user-data")
+                    .value_name("USER_DATA")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点自定义数据。更多详情，请参见[生成实例自定义数据](~~49121~~)。 (body member `user_data`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "node_pools")]
+fn attach_instances_to_node_pool_command() -> Command {
+    cli::body_args(
+        Command::new("attach-instances-to-node-pool")
+            .about(
+                "如果需要将已有ECS实例添加到ACK集群中作为Worker节点，或移除Worker节点后需将节点实例重新加入节点池，您可以调用AttachInstancesToNodePool将已有节点添加到节点池。",
+            )
+            .long_about(
+                "如果需要将已有ECS实例添加到ACK集群中作为Worker节点，或移除Worker节点后需将节点实例重新加入节点池，您可以调用AttachInstancesToNodePool将已有节点添加到节点池。\n\n# HTTP\n\n`POST /clusters/{ClusterId}/nodepools/{NodepoolId}/attach`, action `AttachInstancesToNodePool`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("path:nodepool_id")
+                    .long("nodepool-id")
+                    .value_name("NODEPOOLID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("节点池ID。"),
+            )
+            .arg(
+                Arg::new("body:password")
+                    .long("password")
+                    .value_name("PASSWORD")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "待添加实例的SSH登录密码。 (body member `password`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:format_disk")
+                    .long("format-disk")
+                    .value_name("FORMAT_DISK")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否将容器数据和镜像存储在数据盘中。取值： (body member `format_disk`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:keep_instance_name")
+                    .long("keep-instance-name")
+                    .value_name("KEEP_INSTANCE_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否保留原实例名称。取值： (body member `keep_instance_name`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            ),
+    )
+}
+#[cfg(feature = "upgrades")]
+fn cancel_cluster_upgrade_command() -> Command {
+    Command::new("cancel-cluster-upgrade")
+        .about("(deprecated) 取消处于升级状态的ACK集群。")
+        .long_about(
+            "取消处于升级状态的ACK集群。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`POST /api/v2/clusters/{ClusterId}/upgrade/cancel`, action `CancelClusterUpgrade`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "deprecated")]
+fn cancel_component_upgrade_command() -> Command {
+    Command::new("cancel-component-upgrade")
+        .about("(deprecated) 取消集群组件升级。")
+        .long_about(
+            "取消集群组件升级。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`POST /clusters/{clusterId}/components/{componentId}/cancel`, action `CancelComponentUpgrade`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:component_id")
+                .long("component-id")
+                .value_name("COMPONENTID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("组件ID。"),
+        )
+}
+#[cfg(feature = "others")]
+fn cancel_operation_plan_command() -> Command {
+    Command::new("cancel-operation-plan")
+        .about(
+            "使用CancelOperationPlan取消已存在但未执行的自动运维任务执行计划。",
+        )
+        .long_about(
+            "使用CancelOperationPlan取消已存在但未执行的自动运维任务执行计划。\n\n# HTTP\n\n`DELETE /operation/plans/{plan_id}`, action `CancelOperationPlan`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:plan_id")
+                .long("plan-id")
+                .value_name("PLAN_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("执行计划ID。"),
+        )
+}
+#[cfg(feature = "tasks")]
+fn cancel_task_command() -> Command {
+    Command::new("cancel-task")
+        .about("您可以调用CancelTask接口，取消集群任务的执行。")
+        .long_about(
+            "您可以调用CancelTask接口，取消集群任务的执行。\n\n# HTTP\n\n`POST /tasks/{task_id}/cancel`, action `CancelTask`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:task_id")
+                .long("task-id")
+                .value_name("TASK_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("任务ID。"),
+        )
+}
+#[cfg(feature = "workflows")]
+fn cancel_workflow_command() -> Command {
+    cli::body_args(
+        Command::new("cancel-workflow")
+            .about(
+                "(deprecated) 调用CancelWorkflow取消正在运行中的工作流。",
+            )
+            .long_about(
+                "调用CancelWorkflow取消正在运行中的工作流。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`PUT /gs/workflow/{workflowName}`, action `CancelWorkflow`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:workflow_name")
+                    .long("workflow-name")
+                    .value_name("WORKFLOWNAME")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("工作流名称。"),
+            )
+            .arg(
+                Arg::new("body:action")
+                    .long("action")
+                    .value_name("ACTION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "执行的操作，目前只支持cancel。 (body member `action`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "logs")]
+fn check_control_plane_log_enable_command() -> Command {
+    Command::new("check-control-plane-log-enable")
+        .about(
+            "ACK托管集群支持收集控制面组件日志并投递到您的SLS Log Project中。控制面组件包括Kube API Server、Kube Scheduler、Kube Controller Manager、Cloud Controller Manager等核心组件。您可以调用CheckControlPlaneLogEnable接口，查询控制面组件当前的日志配置，包括日志保存时间、采集的组件等。",
+        )
+        .long_about(
+            "ACK托管集群支持收集控制面组件日志并投递到您的SLS Log Project中。控制面组件包括Kube API Server、Kube Scheduler、Kube Controller Manager、Cloud Controller Manager等核心组件。您可以调用CheckControlPlaneLogEnable接口，查询控制面组件当前的日志配置，包括日志保存时间、采集的组件等。\n\n# HTTP\n\n`GET /clusters/{ClusterId}/controlplanelog`, action `CheckControlPlaneLogEnable`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "others")]
+fn check_service_role_command() -> Command {
+    cli::body_args(
+        Command::new("check-service-role")
+            .about("检查当前阿里云账号是否已授权指定服务角色。")
+            .long_about(
+                "检查当前阿里云账号是否已授权指定服务角色。\n\n# HTTP\n\n`POST /ram/check-service-role`, action `CheckServiceRole`; not idempotent: never resent when the outcome is unknown.",
+            ),
+    )
+}
+#[cfg(feature = "node_pools")]
+fn create_autoscaling_config_command() -> Command {
+    cli::body_args(
+        Command::new("create-autoscaling-config")
+            .about(
+                "您可以创建自动弹性伸缩配置，让系统能够按照配置的伸缩规则自动增加或减少计算资源，满足您的集群工作负载的需求。创建过程中，您可以指定扩缩容的度量指标和阈值、扩容顺序、静默时间等。",
+            )
+            .long_about(
+                "您可以创建自动弹性伸缩配置，让系统能够按照配置的伸缩规则自动增加或减少计算资源，满足您的集群工作负载的需求。创建过程中，您可以指定扩缩容的度量指标和阈值、扩容顺序、静默时间等。\n\n# HTTP\n\n`POST /cluster/{ClusterId}/autoscale/config/`, action `CreateAutoscalingConfig`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:cool_down_duration")
+                    .long("cool-down-duration")
+                    .value_name("COOL_DOWN_DURATION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "缩容触发时延，节点缩容时需要连续满足触发时延所设定的时间，才能进行缩容。单位：分钟。 (body member `cool_down_duration`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:unneeded_duration")
+                    .long("unneeded-duration")
+                    .value_name("UNNEEDED_DURATION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "静默时间。扩容出的节点，在静默时间过后，才能进入缩容判断。单位：分钟。 (body member `unneeded_duration`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:utilization_threshold")
+                    .long("utilization-threshold")
+                    .value_name("UTILIZATION_THRESHOLD")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "缩容阈值，节点上Request的资源与总资源量的比值。 (body member `utilization_threshold`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:gpu_utilization_threshold")
+                    .long("gpu-utilization-threshold")
+                    .value_name("GPU_UTILIZATION_THRESHOLD")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "GPU缩容阈值，节点上Request的资源与总资源量的比值。 (body member `gpu_utilization_threshold`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:scan_interval")
+                    .long("scan-interval")
+                    .value_name("SCAN_INTERVAL")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "弹性灵敏度，判断伸缩的间隔时间。单位：s。 (body member `scan_interval`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:scale_down_enabled")
+                    .long("scale-down-enabled")
+                    .value_name("SCALE_DOWN_ENABLED")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否允许进行节点缩容。取值： (body member `scale_down_enabled`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:expander")
+                    .long("expander")
+                    .value_name("EXPANDER")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点池扩容顺序策略。取值： (body member `expander`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:skip_nodes_with_system_pods")
+                    .long("skip-nodes-with-system-pods")
+                    .value_name("SKIP_NODES_WITH_SYSTEM_PODS")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "cluster autoscaler是否缩容有kube-system命名空间下的Pods（除了DaemonSet或mirror Pods）的节点。 (body member `skip_nodes_with_system_pods`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:skip_nodes_with_local_storage")
+                    .long("skip-nodes-with-local-storage")
+                    .value_name("SKIP_NODES_WITH_LOCAL_STORAGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "cluster autoscaler是否缩容有local storage（如EmptyDir 或 HostPath）的pods的节点 (body member `skip_nodes_with_local_storage`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:daemonset_eviction_for_nodes")
+                    .long("daemonset-eviction-for-nodes")
+                    .value_name("DAEMONSET_EVICTION_FOR_NODES")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "缩容时是否驱逐节点上的DaemonSet pods (body member `daemonset_eviction_for_nodes`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:max_graceful_termination_sec")
+                    .long("max-graceful-termination-sec")
+                    .value_name("MAX_GRACEFUL_TERMINATION_SEC")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "cluster autoscaler缩容节点时等待节点上pod终止的最长时间。单位：s。 (body member `max_graceful_termination_sec`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:min_replica_count")
+                    .long("min-replica-count")
+                    .value_name("MIN_REPLICA_COUNT")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "考虑缩容时Pod应该有的最小副本数。 (body member `min_replica_count`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:recycle_node_deletion_enabled")
+                    .long("recycle-node-deletion-enabled")
+                    .value_name("RECYCLE_NODE_DELETION_ENABLED")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "极速模式节点缩容成功后，是否删除其对应的K8s Node对象。 (body member `recycle_node_deletion_enabled`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:scale_up_from_zero")
+                    .long("scale-up-from-zero")
+                    .value_name("SCALE_UP_FROM_ZERO")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群Ready节点数为0时，CA是否扩容。 (body member `scale_up_from_zero`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            ),
+    )
+}
+#[cfg(feature = "clusters")]
+fn create_cluster_command() -> Command {
+    cli::body_args(
+        Command::new("create-cluster")
+            .about(
+                "您可以通过OpenAPI创建ACK集群，包含ACK托管集群、ACK专有集群、ACK Serverless集群，ACK Edge集群以及注册集群。创建集群时，您将完成集群信息、集群组件以及ACK相关云资源的配置。",
+            )
+            .long_about(
+                "您可以通过OpenAPI创建ACK集群，包含ACK托管集群、ACK专有集群、ACK Serverless集群，ACK Edge集群以及注册集群。创建集群时，您将完成集群信息、集群组件以及ACK相关云资源的配置。\n\n本文仅提供创建ACK集群的全量参数配置，关于如何通过OpenAPI创建不同类型ACK集群的具体操作，请参见如下文档操作：\n- [通过OpenAPI创建Kubernetes托管版集群](~~90776~~)\n- [通过OpenAPI创建Kubernetes专有版集群](~~197620~~)\n- [通过OpenAPI创建ACK Serverless集群](~~144246~~)\n- [通过OpenAPI创建ACK Edge集群](~~128204~~)\n- [通过OpenAPI创建基础托管版安全沙箱Kubernetes集群](~~196321~~)\n- [通过OpenAPI创建专有版安全沙箱Kubernetes集群](~~140623~~)\n\n# HTTP\n\n`POST /clusters`, action `CreateCluster`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("body:name")
+                    .long("name")
+                    .value_name("NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help("集群名称。 (body member `name`; overrides the body)"),
+            )
+            .arg(
+                Arg::new("body:region_id")
+                    .long("region-id")
+                    .value_name("REGION_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群所在的地域ID。 (body member `region_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:cluster_type")
+                    .long("cluster-type")
+                    .value_name("CLUSTER_TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "- `Kubernetes`: ACK专有集群。 (body member `cluster_type`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:cluster_spec")
+                    .long("cluster-spec")
+                    .value_name("CLUSTER_SPEC")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "当您选择`cluster_type`为`ManagedKubernetes`并配置`profile`后，您可以进一步指定集群的规格。 (body member `cluster_spec`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:kubernetes_version")
+                    .long("kubernetes-version")
+                    .value_name("KUBERNETES_VERSION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群版本，与Kubernetes社区基线版本保持一致。建议选择最新版本，若不指定，默认使用最新版本。 (body member `kubernetes_version`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:vpcid")
+                    .long("vpcid")
+                    .value_name("VPCID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群使用的专有网络，创建集群时必须为集群提供。 (body member `vpcid`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:container_cidr")
+                    .long("container-cidr")
+                    .value_name("CONTAINER_CIDR")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Pod网络地址段，必须是有效的私有网段，即以下网段及其子网：10.0.0.0/8、172.16-31.0.0/12-16、192.168.0.0/16。不能与VPC及VPC内已有Kubernetes集群使用的网段重复，创建成功后不能修改。 (body member `container_cidr`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:service_cidr")
+                    .long("service-cidr")
+                    .value_name("SERVICE_CIDR")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Service网络地址段，可选范围：10.0.0.0/16-24，172.16-31.0.0/16-24，192.168.0.0/16-24 (body member `service_cidr`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:security_group_id")
+                    .long("security-group-id")
+                    .value_name("SECURITY_GROUP_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "使用已有安全组创建集群时需要指定安全组ID，和`is_enterprise_security_group`二选一，集群节点自动加入到此安全组。 (body member `security_group_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:is_enterprise_security_group")
+                    .long("is-enterprise-security-group")
+                    .value_name("IS_ENTERPRISE_SECURITY_GROUP")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "自动创建企业级安全组，当`security_group_id`为空的时生效。 (body member `is_enterprise_security_group`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:snat_entry")
+                    .long("snat-entry")
+                    .value_name("SNAT_ENTRY")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "为专有网络配置SNAT。取值： (body member `snat_entry`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:endpoint_public_access")
+                    .long("endpoint-public-access")
+                    .value_name("ENDPOINT_PUBLIC_ACCESS")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否开启公网访问。通过EIP暴露API Server，实现集群公网访问。 (body member `endpoint_public_access`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:ssh_flags")
+                    .long("ssh-flags")
+                    .value_name("SSH_FLAGS")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否开放公网SSH登录。用登录\"专有版集群\"的Master节点，托管版集群中该参数不生效。 (body member `ssh_flags`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:timezone")
+                    .long("timezone")
+                    .value_name("TIMEZONE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群使用的时区。 (body member `timezone`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:node_cidr_mask")
+                    .long("node-cidr-mask")
+                    .value_name("NODE_CIDR_MASK")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点IP数量，通过指定网络的CIDR来确定IP的数量，只对于Flannel网络类型集群生效。 (body member `node_cidr_mask`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:user_ca")
+                    .long("user-ca")
+                    .value_name("USER_CA")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "自定义集群CA。 (body member `user_ca`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:user_data")
+                    .long("user-data")
+                    .value_name("USER_DATA")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "自定义节点数据。 (body member `user_data`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:cluster_domain")
+                    .long("cluster-domain")
+                    .value_name("CLUSTER_DOMAIN")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群本地域名。 (body member `cluster_domain`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:node_name_mode")
+                    .long("node-name-mode")
+                    .value_name("NODE_NAME_MODE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "自定义节点名称。 (body member `node_name_mode`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:custom_san")
+                    .long("custom-san")
+                    .value_name("CUSTOM_SAN")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "自定义证书SAN，多个IP或域名以英文逗号（,）分隔。 (body member `custom_san`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:encryption_provider_key")
+                    .long("encryption-provider-key")
+                    .value_name("ENCRYPTION_PROVIDER_KEY")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "KMS密钥ID，使用该密钥对数据盘进行加密。更多详情，请参见[密钥管理服务](~~28935~~)。 (body member `encryption_provider_key`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:service_account_issuer")
+                    .long("service-account-issuer")
+                    .value_name("SERVICE_ACCOUNT_ISSUER")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "ServiceAccount是Pod和集群`apiserver`通讯的访问凭证。而`service-account-issuer`是`serviceaccount token`中的签发身份，即`token payload`中的`iss`字段。 (body member `service_account_issuer`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:api_audiences")
+                    .long("api-audiences")
+                    .value_name("API_AUDIENCES")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "ServiceAccount是Pod和集群`apiserver`通讯的访问凭证，而`api-audiences`是合法的请求`token`身份，用于`apiserver`服务端认证请求`token`是否合法。支持配置多个`audience`，通过英文半角逗号（,）分割。 (body member `api_audiences`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:image_id")
+                    .long("image-id")
+                    .value_name("IMAGE_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点自定义镜像，默认使用系统镜像。当选择自定义镜像时，将取代默认系统镜像。请参见[自定义镜像](~~146647~~)。 (body member `image_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:cloud_monitor_flags")
+                    .long("cloud-monitor-flags")
+                    .value_name("CLOUD_MONITOR_FLAGS")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群是否安装云监控插件。取值： (body member `cloud_monitor_flags`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:platform")
+                    .long("platform")
+                    .value_name("PLATFORM")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "操作系统发行版。取值： (body member `platform`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:os_type")
+                    .long("os-type")
+                    .value_name("OS_TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "操作系统平台类型。取值： (body member `os_type`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:soc_enabled")
+                    .long("soc-enabled")
+                    .value_name("SOC_ENABLED")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "等保加固。更多信息，请参见[ACK等保加固使用说明](~~196148~~)。 (body member `soc_enabled`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:security_hardening_os")
+                    .long("security-hardening-os")
+                    .value_name("SECURITY_HARDENING_OS")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "阿里云OS安全加固。取值： (body member `security_hardening_os`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:cis_enabled")
+                    .long("cis-enabled")
+                    .value_name("CIS_ENABLED")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "【已废弃】请使用参数security_hardening_os替代。 (body member `cis_enabled`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:cpu_policy")
+                    .long("cpu-policy")
+                    .value_name("CPU_POLICY")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点CPU管理策略。当集群版本在1.12.6及以上时支持以下两种策略： (body member `cpu_policy`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:proxy_mode")
+                    .long("proxy-mode")
+                    .value_name("PROXY_MODE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "kube-proxy代理模式 (body member `proxy_mode`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:node_port_range")
+                    .long("node-port-range")
+                    .value_name("NODE_PORT_RANGE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点服务端口，可选端口范围：\\[30000,65535\\]。 (body member `node_port_range`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:key_pair")
+                    .long("key-pair")
+                    .value_name("KEY_PAIR")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "密钥对名称，和`login_password`二选一。 (body member `key_pair`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:login_password")
+                    .long("login-password")
+                    .value_name("LOGIN_PASSWORD")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "SSH登录密码，和`key_pair `二选一。密码规则为8~30个字符，且至少同时包含三项（大小写字母、数字和特殊符号）。 (body member `login_password`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:master_count")
+                    .long("master-count")
+                    .value_name("MASTER_COUNT")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Master节点数量，可选值`3`或`5`。 (body member `master_count`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:master_system_disk_category")
+                    .long("master-system-disk-category")
+                    .value_name("MASTER_SYSTEM_DISK_CATEGORY")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Master节点系统盘类型，取值： (body member `master_system_disk_category`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:master_system_disk_size")
+                    .long("master-system-disk-size")
+                    .value_name("MASTER_SYSTEM_DISK_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Master节点系统盘类型，取值范围\\[40,500\\]，单位：GiB。 (body member `master_system_disk_size`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:master_system_disk_performance_level")
+                    .long("master-system-disk-performance-level")
+                    .value_name("MASTER_SYSTEM_DISK_PERFORMANCE_LEVEL")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群Master节点系统盘磁盘性能等级， 仅对ESSD磁盘生效。磁盘性能等级和磁盘大小有关，更多信息，请参见[ESSD云盘](~~122389~~)。 (body member `master_system_disk_performance_level`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:master_system_disk_snapshot_policy_id")
+                    .long("master-system-disk-snapshot-policy-id")
+                    .value_name("MASTER_SYSTEM_DISK_SNAPSHOT_POLICY_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Master节点系统盘采用的自动快照策略ID。 (body member `master_system_disk_snapshot_policy_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:master_instance_charge_type")
+                    .long("master-instance-charge-type")
+                    .value_name("MASTER_INSTANCE_CHARGE_TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Master节点付费类型，取值： (body member `master_instance_charge_type`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:master_period_unit")
+                    .long("master-period-unit")
+                    .value_name("MASTER_PERIOD_UNIT")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Master节点付费周期，当付费类型为`PrePaid`的时候必须指定周期。 (body member `master_period_unit`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:master_period")
+                    .long("master-period")
+                    .value_name("MASTER_PERIOD")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Master节点包年包月时长，当`master_instance_charge_type`取值为`PrePaid`时才生效且为必选值。 (body member `master_period`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:master_auto_renew")
+                    .long("master-auto-renew")
+                    .value_name("MASTER_AUTO_RENEW")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Master节点是否开启自动续费，当`master_instance_charge_type`取值为`PrePaid`时才生效，可选值为： (body member `master_auto_renew`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:master_auto_renew_period")
+                    .long("master-auto-renew-period")
+                    .value_name("MASTER_AUTO_RENEW_PERIOD")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Master节点自动续费周期，当选择包年包月付费类型时才生效，且为必选值。 (body member `master_auto_renew_period`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:num_of_nodes")
+                    .long("num-of-nodes")
+                    .value_name("NUM_OF_NODES")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Worker节点数。范围是\\[0，100\\]。 (body member `num_of_nodes`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:worker_system_disk_category")
+                    .long("worker-system-disk-category")
+                    .value_name("WORKER_SYSTEM_DISK_CATEGORY")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Worker节点系统盘类型。更多信息，请参见[块存储概述](~~63136~~)。 (body member `worker_system_disk_category`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:worker_system_disk_size")
+                    .long("worker-system-disk-size")
+                    .value_name("WORKER_SYSTEM_DISK_SIZE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Worker节点系统盘大小，单位为GiB。 (body member `worker_system_disk_size`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:worker_system_disk_snapshot_policy_id")
+                    .long("worker-system-disk-snapshot-policy-id")
+                    .value_name("WORKER_SYSTEM_DISK_SNAPSHOT_POLICY_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Worker节点系统盘采用的自动快照策略ID。 (body member `worker_system_disk_snapshot_policy_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:worker_system_disk_performance_level")
+                    .long("worker-system-disk-performance-level")
+                    .value_name("WORKER_SYSTEM_DISK_PERFORMANCE_LEVEL")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "当系统盘为ESSD云盘时，可设置ESSD云盘的性能级别PL（Performance Level）。更多信息，请参见[ESSD云盘](~~122389~~)。 (body member `worker_system_disk_performance_level`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:worker_instance_charge_type")
+                    .long("worker-instance-charge-type")
+                    .value_name("WORKER_INSTANCE_CHARGE_TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Worker节点付费类型，取值： (body member `worker_instance_charge_type`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:worker_period_unit")
+                    .long("worker-period-unit")
+                    .value_name("WORKER_PERIOD_UNIT")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Wroker节点付费周期，当付费类型为`PrePaid`的时候需要指定周期。 (body member `worker_period_unit`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:worker_period")
+                    .long("worker-period")
+                    .value_name("WORKER_PERIOD")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Worker节点包年包月时长，当`worker_instance_charge_type`取值为`PrePaid`时才生效且为必选值。 (body member `worker_period`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:worker_auto_renew")
+                    .long("worker-auto-renew")
+                    .value_name("WORKER_AUTO_RENEW")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Worker节点是否开启自动续费，当`worker_instance_charge_type`取值为`PrePaid`时才生效，取值： (body member `worker_auto_renew`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:worker_auto_renew_period")
+                    .long("worker-auto-renew-period")
+                    .value_name("WORKER_AUTO_RENEW_PERIOD")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Worker节点自动续费周期，当选择包年包月付费类型时才生效，且为必选值。 (body member `worker_auto_renew_period`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:format_disk")
+                    .long("format-disk")
+                    .value_name("FORMAT_DISK")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "使用已有实例创建集群时，是否对实例进行数据盘挂载，取值： (body member `format_disk`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:keep_instance_name")
+                    .long("keep-instance-name")
+                    .value_name("KEEP_INSTANCE_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "使用已有实例创建集群时，是否保留实例名称。 (body member `keep_instance_name`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:nat_gateway")
+                    .long("nat-gateway")
+                    .value_name("NAT_GATEWAY")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "创建ASK集群时，是否在VPC中创建NAT网关并配置SNAT规则。取值： (body member `nat_gateway`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:zone_id")
+                    .long("zone-id")
+                    .value_name("ZONE_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群所属地域的可用区ID。此参数为ASK集群特有参数。 (body member `zone_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:profile")
+                    .long("body-profile")
+                    .value_name("PROFILE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "当您选择`cluster_type`为`ManagedKubernetes`时，即ACK托管类的集群时，您可以进一步指定集群的子类型。 (body member `profile`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:logging_type")
+                    .long("logging-type")
+                    .value_name("LOGGING_TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群开启日志服务，只针对ACK Serverless集群生效，且取值必须是`SLS`。 (body member `logging_type`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:controlplane_log_ttl")
+                    .long("controlplane-log-ttl")
+                    .value_name("CONTROLPLANE_LOG_TTL")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "控制平面组件日志保存天数。 (body member `controlplane_log_ttl`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:controlplane_log_project")
+                    .long("controlplane-log-project")
+                    .value_name("CONTROLPLANE_LOG_PROJECT")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "控制平面组件日志服务Project，可以使用已有Project用于日志存储，也可以使用系统自动创建Project用户日志存储。如果选择自动创建日志服务Project将会自动创建一个名称为`k8s-log-{ClusterID}`的日志服务Project。 (body member `controlplane_log_project`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:deletion_protection")
+                    .long("deletion-protection")
+                    .value_name("DELETION_PROTECTION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群删除保护，防止通过控制台或API误删除集群。取值： (body member `deletion_protection`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:disable_rollback")
+                    .long("disable-rollback")
+                    .value_name("DISABLE_ROLLBACK")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群创建失败是否回滚。取值： (body member `disable_rollback`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:timeout_mins")
+                    .long("timeout-mins")
+                    .value_name("TIMEOUT_MINS")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群创建超时时间，单位分钟。 (body member `timeout_mins`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:image_type")
+                    .long("image-type")
+                    .value_name("IMAGE_TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "操作系统发行版类型，推荐使用该字段指定节点操作系统。取值： (body member `image_type`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:load_balancer_spec")
+                    .long("load-balancer-spec")
+                    .value_name("LOAD_BALANCER_SPEC")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "负载均衡规格，取值： (body member `load_balancer_spec`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:enable_rrsa")
+                    .long("enable-rrsa")
+                    .value_name("ENABLE_RRSA")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否启用RRSA功能。 (body member `enable_rrsa`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:resource_group_id")
+                    .long("resource-group-id")
+                    .value_name("RESOURCE_GROUP_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群所属资源组ID，实现不同资源的隔离。 (body member `resource_group_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:charge_type")
+                    .long("charge-type")
+                    .value_name("CHARGE_TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群付费类型，如下资源的计费方式属于包年包月计费类型： (body member `charge_type`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:period_unit")
+                    .long("period-unit")
+                    .value_name("PERIOD_UNIT")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "付费周期，当付费类型为PrePaid的时候，需要指定周期。 (body member `period_unit`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:period")
+                    .long("period")
+                    .value_name("PERIOD")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "购买时长。包年包月时长，当charge_type取值为PrePaid时才生效，且为必选值。 (body member `period`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:ip_stack")
+                    .long("ip-stack")
+                    .value_name("IP_STACK")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群ip_stack。 (body member `ip_stack`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "others")]
+fn create_cluster_diagnosis_command() -> Command {
+    cli::body_args(
+        Command::new("create-cluster-diagnosis")
+            .about("发起集群诊断")
+            .long_about(
+                "发起集群诊断\n\n# HTTP\n\n`POST /clusters/{cluster_id}/diagnosis`, action `CreateClusterDiagnosis`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:type")
+                    .long("type")
+                    .value_name("TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help("诊断类型。 (body member `type`; overrides the body)"),
+            ),
+    )
+}
+#[cfg(feature = "node_pools")]
+fn create_cluster_node_pool_command() -> Command {
+    cli::body_args(
+        Command::new("create-cluster-node-pool")
+            .about(
+                "通过节点池，您可以更方便地对节点进行分组管理，例如节点运维、节点配置、开启节点自动弹性伸缩、批量管理、指定调度等。您可以调用CreateClusterNodePool为集群创建节点池。推荐您使用托管节点池，以帮助您自动完成部分节点运维操作，例如高危CVE漏洞自动修复、部分故障修复等，从而降低您的节点运维负担。",
+            )
+            .long_about(
+                "通过节点池，您可以更方便地对节点进行分组管理，例如节点运维、节点配置、开启节点自动弹性伸缩、批量管理、指定调度等。您可以调用CreateClusterNodePool为集群创建节点池。推荐您使用托管节点池，以帮助您自动完成部分节点运维操作，例如高危CVE漏洞自动修复、部分故障修复等，从而降低您的节点运维负担。\n\n# HTTP\n\n`POST /clusters/{ClusterId}/nodepools`, action `CreateClusterNodePool`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:count")
+                    .long("count")
+                    .value_name("COUNT")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "【该字段已废弃，请使用desired_size代替】 (body member `count`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:max_nodes")
+                    .long("max-nodes")
+                    .value_name("MAX_NODES")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "边缘节点池允许容纳的最大节点数量.。该参数大于等于0。0表示无额外限制（仅受限于集群整体可以容纳的节点数，节点池本身无额外限制）。边缘节点池该参数值往往大于0；ess类型节点池和默认的edge类型节点池该参数值为0。 (body member `max_nodes`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:interconnect_mode")
+                    .long("interconnect-mode")
+                    .value_name("INTERCONNECT_MODE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "边缘节点池的网络类型，该值只对`type`为`edge`类型的节点池有意义，取值范围： (body member `interconnect_mode`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "deprecated")]
+fn create_kubernetes_trigger_command() -> Command {
+    cli::body_args(
+        Command::new("create-kubernetes-trigger")
+            .about("(deprecated) 为应用创建触发器。")
+            .long_about(
+                "为应用创建触发器。\n\n# Deprecated\n\nListed as deprecated (废弃) in the API metadata.\n\n# HTTP\n\n`POST /triggers`, action `CreateKubernetesTrigger`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("body:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTER_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help("集群ID。 (body member `cluster_id`; overrides the body)"),
+            )
+            .arg(
+                Arg::new("body:project_id")
+                    .long("project-id")
+                    .value_name("PROJECT_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "触发器项目名称。 (body member `project_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:action")
+                    .long("action")
+                    .value_name("ACTION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "触发器行为，取值： (body member `action`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:type")
+                    .long("type")
+                    .value_name("TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "触发器类型。取值： (body member `type`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "templates")]
+fn create_template_command() -> Command {
+    cli::body_args(
+        Command::new("create-template")
+            .about(
+                "编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以基于这些模板自动化部署和管理集群中的资源，例如Pods、Services、Deployments、ConfigMaps、PersistentVolumes等。您可以调用CreateTemplate接口创建一个编排模板。",
+            )
+            .long_about(
+                "编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以基于这些模板自动化部署和管理集群中的资源，例如Pods、Services、Deployments、ConfigMaps、PersistentVolumes等。您可以调用CreateTemplate接口创建一个编排模板。\n\n# HTTP\n\n`POST /templates`, action `CreateTemplate`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("body:name")
+                    .long("name")
+                    .value_name("NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help("模板名称。 (body member `name`; overrides the body)"),
+            )
+            .arg(
+                Arg::new("body:template")
+                    .long("template")
+                    .value_name("TEMPLATE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "YAML格式的模板内容。 (body member `template`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:tags")
+                    .long("tags")
+                    .value_name("TAGS")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "编排模板标签。 (body member `tags`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:description")
+                    .long("description")
+                    .value_name("DESCRIPTION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "编排模板描述。 (body member `description`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:template_type")
+                    .long("template-type")
+                    .value_name("TEMPLATE_TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "模板类型，取值可以是任意值。 (body member `template_type`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "triggers")]
+fn create_trigger_command() -> Command {
+    cli::body_args(
+        Command::new("create-trigger")
+            .about("为应用创建触发器。")
+            .long_about(
+                "为应用创建触发器。\n\n> 创建触发器仅支持Pod的重新部署。\n\n# HTTP\n\n`POST /clusters/{cluster_id}/triggers`, action `CreateTrigger`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:body_cluster_id")
+                    .long("body-cluster-id")
+                    .value_name("CLUSTER_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help("集群ID。 (body member `cluster_id`; overrides the body)"),
+            )
+            .arg(
+                Arg::new("body:project_id")
+                    .long("project-id")
+                    .value_name("PROJECT_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "触发器项目名称。 (body member `project_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:action")
+                    .long("action")
+                    .value_name("ACTION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "触发器行为，取值： (body member `action`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:type")
+                    .long("type")
+                    .value_name("TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "触发器类型。取值： (body member `type`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "alerts")]
+fn delete_alert_contact_command() -> Command {
+    Command::new("delete-alert-contact")
+        .about("删除报警联系人")
+        .long_about(
+            "删除报警联系人\n\n# HTTP\n\n`DELETE /alert/contacts`, action `DeleteAlertContact`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("query:contact_ids")
+                .long("contact-ids")
+                .value_name("CONTACT_IDS")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("(no description in the metadata)"),
+        )
+}
+#[cfg(feature = "alerts")]
+fn delete_alert_contact_group_command() -> Command {
+    Command::new("delete-alert-contact-group")
+        .about("删除报警联系人分组")
+        .long_about(
+            "删除报警联系人分组\n\n# HTTP\n\n`DELETE /alert/contact_groups`, action `DeleteAlertContactGroup`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("query:contact_group_ids")
+                .long("contact-group-ids")
+                .value_name("CONTACT_GROUP_IDS")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("(no description in the metadata)"),
+        )
+}
+#[cfg(feature = "clusters")]
+fn delete_cluster_command() -> Command {
+    Command::new("delete-cluster")
+        .about(
+            "如果您的集群无需使用，请删除集群并选择是否删除或保留集群的相关资源。删除集群前，请手动清理工作负载（无状态、有状态、任务和定时任务），否则可能导致集群删除失败。",
+        )
+        .long_about(
+            "如果您的集群无需使用，请删除集群并选择是否删除或保留集群的相关资源。删除集群前，请手动清理工作负载（无状态、有状态、任务和定时任务），否则可能导致集群删除失败。\n\n# HTTP\n\n`DELETE /clusters/{ClusterId}`, action `DeleteCluster`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:retain_all_resources")
+                .long("retain-all-resources")
+                .value_name("RETAIN_ALL_RESOURCES")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "是否保留所有资源。如果设置该值为`true`，则会忽略`retain_resources`，通过`DescribeClusterResources`接口查询到的通过集群创建的云资源将被保留。如果该值为`false`，请注意`delete_options`中默认保留的资源仍将被保留，如需删除相关资源，请单独在`delete_options`中设置`delete_mode`为`delete`。",
+                )
+                .value_parser(["true", "false"]),
+        )
+        .arg(
+            Arg::new("query:keep_slb")
+                .long("keep-slb")
+                .value_name("KEEP_SLB")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("是否保留SLB，取值：")
+                .value_parser(["true", "false"]),
+        )
+        .arg(
+            Arg::new("query:retain_resources")
+                .long("retain-resources")
+                .value_name("RETAIN_RESOURCES")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "资源列表。删除集群时如果需要保留资源，则需要提供对应资源的ID。",
+                ),
+        )
+        .arg(
+            Arg::new("query:delete_options")
+                .long("delete-options")
+                .value_name("DELETE_OPTIONS")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群关联资源的删除选项。"),
+        )
+}
+#[cfg(feature = "node_pools")]
+fn delete_cluster_nodepool_command() -> Command {
+    Command::new("delete-cluster-nodepool")
+        .about(
+            "您可以调用DeleteClusterNodepool接口删除不再使用的节点池。",
+        )
+        .long_about(
+            "您可以调用DeleteClusterNodepool接口删除不再使用的节点池。\n\n# HTTP\n\n`DELETE /clusters/{ClusterId}/nodepools/{NodepoolId}`, action `DeleteClusterNodepool`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:nodepool_id")
+                .long("nodepool-id")
+                .value_name("NODEPOOLID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("节点池ID。"),
+        )
+        .arg(
+            Arg::new("query:force")
+                .long("force")
+                .value_name("FORCE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("是否强制删除。")
+                .value_parser(["true", "false"]),
+        )
+}
+#[cfg(feature = "nodes")]
+fn delete_cluster_nodes_command() -> Command {
+    cli::body_args(
+        Command::new("delete-cluster-nodes")
+            .about(
+                "当您不再需要集群节点继续工作时，可以调用DeleteClusterNodes接口将集群中的节点移出集群。移除节点时，您可以选择是否同时释放ECS、是否自动排空节点。移除节点会涉及Pod迁移，可能会影响业务，请在业务低峰期操作并提前做好相关的数据备份。",
+            )
+            .long_about(
+                "当您不再需要集群节点继续工作时，可以调用DeleteClusterNodes接口将集群中的节点移出集群。移除节点时，您可以选择是否同时释放ECS、是否自动排空节点。移除节点会涉及Pod迁移，可能会影响业务，请在业务低峰期操作并提前做好相关的数据备份。\n\n- 移除节点会涉及Pod迁移，可能会影响业务，请在业务低峰期操作。\n- 操作过程中可能存在非预期风险，请提前做好相关的数据备份。\n- 操作过程中，后台会把当前节点设置为不可调度状态。\n- 移除节点仅移除Worker节点，不会移除Master节点。\n\n# HTTP\n\n`POST /clusters/{ClusterId}/nodes`, action `DeleteClusterNodes`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:drain_node")
+                    .long("drain-node")
+                    .value_name("DRAIN_NODE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否自动排空节点上的Pod。取值： (body member `drain_node`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:release_node")
+                    .long("release-node")
+                    .value_name("RELEASE_NODE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否同时移除ECS。取值： (body member `release_node`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            ),
+    )
+}
+#[cfg(feature = "deprecated")]
+fn delete_kubernetes_trigger_command() -> Command {
+    Command::new("delete-kubernetes-trigger")
+        .about("(deprecated) 根据应用触发器ID，删除应用触发器。")
+        .long_about(
+            "根据应用触发器ID，删除应用触发器。\n\n# Deprecated\n\nListed as deprecated (废弃) in the API metadata.\n\n# HTTP\n\n`DELETE /triggers/revoke/{Id}`, action `DeleteKubernetesTrigger`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:id")
+                .long("id")
+                .value_name("ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("触发器ID。"),
+        )
+}
+#[cfg(feature = "policies")]
+fn delete_policy_instance_command() -> Command {
+    Command::new("delete-policy-instance")
+        .about(
+            "您可以调用DeletePolicyInstance接口，在指定集群中删除策略规则实例。",
+        )
+        .long_about(
+            "您可以调用DeletePolicyInstance接口，在指定集群中删除策略规则实例。\n\n# HTTP\n\n`DELETE /clusters/{cluster_id}/policies/{policy_name}`, action `DeletePolicyInstance`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("目标集群ID。"),
+        )
+        .arg(
+            Arg::new("path:policy_name")
+                .long("policy-name")
+                .value_name("POLICY_NAME")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("策略治理规则名称。"),
+        )
+        .arg(
+            Arg::new("query:instance_name")
+                .long("instance-name")
+                .value_name("INSTANCE_NAME")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("策略规则实例ID。"),
+        )
+}
+#[cfg(feature = "templates")]
+fn delete_template_command() -> Command {
+    Command::new("delete-template")
+        .about(
+            "当您无需使用某些编排模板时，您可以调用DeleteTemplate接口删除编排模板。",
+        )
+        .long_about(
+            "当您无需使用某些编排模板时，您可以调用DeleteTemplate接口删除编排模板。\n\n# HTTP\n\n`DELETE /templates/{TemplateId}`, action `DeleteTemplate`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:template_id")
+                .long("template-id")
+                .value_name("TEMPLATEID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("编排模板ID。"),
+        )
+}
+#[cfg(feature = "triggers")]
+fn delete_trigger_command() -> Command {
+    Command::new("delete-trigger")
+        .about("删除应用触发器。")
+        .long_about(
+            "删除应用触发器。\n\n# HTTP\n\n`DELETE /clusters/{cluster_id}/triggers/{Id}`, action `DeleteTrigger`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:id")
+                .long("id")
+                .value_name("ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("触发器ID。"),
+        )
+}
+#[cfg(feature = "policies")]
+fn deploy_policy_instance_command() -> Command {
+    cli::body_args(
+        Command::new("deploy-policy-instance")
+            .about(
+                "您可以在ACK集群中选择安全策略类型，配置策略实例的治理动作（告警或拦截）、作用的命名空间范围等，以创建并部署一个策略实例。您可以调用DeployPolicyInstance接口，在指定集群的命名空间中部署策略规则实例。",
+            )
+            .long_about(
+                "您可以在ACK集群中选择安全策略类型，配置策略实例的治理动作（告警或拦截）、作用的命名空间范围等，以创建并部署一个策略实例。您可以调用DeployPolicyInstance接口，在指定集群的命名空间中部署策略规则实例。\n\n# HTTP\n\n`POST /clusters/{cluster_id}/policies/{policy_name}`, action `DeployPolicyInstance`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("目标集群ID。"),
+            )
+            .arg(
+                Arg::new("path:policy_name")
+                    .long("policy-name")
+                    .value_name("POLICY_NAME")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("策略治理规则名称。"),
+            )
+            .arg(
+                Arg::new("body:action")
+                    .long("action")
+                    .value_name("ACTION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "规则治理动作，取值： (body member `action`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "workflows")]
+fn descirbe_workflow_command() -> Command {
+    Command::new("descirbe-workflow")
+        .about(
+            "(deprecated) 调用DescribeWorkflow查询单个工作流的详细信息。",
+        )
+        .long_about(
+            "调用DescribeWorkflow查询单个工作流的详细信息。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`GET /gs/workflow/{workflowName}`, action `DescirbeWorkflow`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:workflow_name")
+                .long("workflow-name")
+                .value_name("WORKFLOWNAME")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("工作流名称"),
+        )
+}
+#[cfg(feature = "addons")]
+fn describe_addon_command() -> Command {
+    Command::new("describe-addon")
+        .about(
+            "您可以调用DescribeAddon接口，根据指定地域、集群类型、集群子类型（profile）、集群版本、组件名称等参数查询目标组件的信息，包括组件托管与否、组件分类、支持的自定义参数Schema、兼容的操作系统架构、该版本要求的最低集群版本等。",
+        )
+        .long_about(
+            "您可以调用DescribeAddon接口，根据指定地域、集群类型、集群子类型（profile）、集群版本、组件名称等参数查询目标组件的信息，包括组件托管与否、组件分类、支持的自定义参数Schema、兼容的操作系统架构、该版本要求的最低集群版本等。\n\n# HTTP\n\n`GET /addons/{addon_name}`, action `DescribeAddon`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:addon_name")
+                .long("addon-name")
+                .value_name("ADDON_NAME")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("组件名称。"),
+        )
+        .arg(
+            Arg::new("query:region_id")
+                .long("region-id")
+                .value_name("REGION_ID")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("地域。"),
+        )
+        .arg(
+            Arg::new("query:cluster_type")
+                .long("cluster-type")
+                .value_name("CLUSTER_TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群类型。"),
+        )
+        .arg(
+            Arg::new("query:profile")
+                .long("query-profile")
+                .value_name("PROFILE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群子类型。"),
+        )
+        .arg(
+            Arg::new("query:cluster_spec")
+                .long("cluster-spec")
+                .value_name("CLUSTER_SPEC")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群规格。"),
+        )
+        .arg(
+            Arg::new("query:cluster_version")
+                .long("cluster-version")
+                .value_name("CLUSTER_VERSION")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群版本。"),
+        )
+        .arg(
+            Arg::new("query:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:version")
+                .long("query-version")
+                .value_name("VERSION")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("组件版本。"),
+        )
+}
+#[cfg(feature = "addons")]
+fn describe_addons_command() -> Command {
+    Command::new("describe-addons")
+        .about("(deprecated) 查询平台支持的所有组件的详情。")
+        .long_about(
+            "查询平台支持的所有组件的详情。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`GET /clusters/components/metadata`, action `DescribeAddons`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("query:region")
+                .long("query-region")
+                .value_name("REGION")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群所在地域ID。"),
+        )
+        .arg(
+            Arg::new("query:cluster_type")
+                .long("cluster-type")
+                .value_name("CLUSTER_TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("- `Kubernetes`: ACK专有集群。"),
+        )
+        .arg(
+            Arg::new("query:cluster_profile")
+                .long("cluster-profile")
+                .value_name("CLUSTER_PROFILE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群类型，取值："),
+        )
+        .arg(
+            Arg::new("query:cluster_spec")
+                .long("cluster-spec")
+                .value_name("CLUSTER_SPEC")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "当您选择`cluster_type`为`ManagedKubernetes`并配置`profile`后，您可以进一步指定集群的规格。",
+                ),
+        )
+        .arg(
+            Arg::new("query:cluster_version")
+                .long("cluster-version")
+                .value_name("CLUSTER_VERSION")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群版本。"),
+        )
+}
+#[cfg(feature = "addons")]
+fn describe_cluster_addon_instance_command() -> Command {
+    Command::new("describe-cluster-addon-instance")
+        .about(
+            "(deprecated) 调用DescribeClusterAddonInstance查询已安装的集群组件的版本、状态和配置等信息。",
+        )
+        .long_about(
+            "调用DescribeClusterAddonInstance查询已安装的集群组件的版本、状态和配置等信息。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`GET /clusters/{ClusterID}/components/{AddonName}/instance`, action `DescribeClusterAddonInstance`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:addon_name")
+                .long("addon-name")
+                .value_name("ADDONNAME")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("组件名称。"),
+        )
+}
+#[cfg(feature = "addons")]
+fn describe_cluster_addon_metadata_command() -> Command {
+    Command::new("describe-cluster-addon-metadata")
+        .about(
+            "(deprecated) 调用DescribeClusterAddonMetadata查询特定集群可使用的指定组件版本信息，包括组件版本、可配置参数等。",
+        )
+        .long_about(
+            "调用DescribeClusterAddonMetadata查询特定集群可使用的指定组件版本信息，包括组件版本、可配置参数等。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`GET /clusters/{cluster_id}/components/{component_id}/metadata`, action `DescribeClusterAddonMetadata`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID"),
+        )
+        .arg(
+            Arg::new("path:component_id")
+                .long("component-id")
+                .value_name("COMPONENT_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("组件ID"),
+        )
+        .arg(
+            Arg::new("query:version")
+                .long("query-version")
+                .value_name("VERSION")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("组件版本"),
+        )
+}
+#[cfg(feature = "deprecated")]
+fn describe_cluster_addon_upgrade_status_command() -> Command {
+    Command::new("describe-cluster-addon-upgrade-status")
+        .about(
+            "(deprecated) 调用DescribeClusterAddonUpgradeStatus查询集群组件升级状态。",
+        )
+        .long_about(
+            "调用DescribeClusterAddonUpgradeStatus查询集群组件升级状态。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`GET /clusters/{ClusterId}/components/{ComponentId}/upgradestatus`, action `DescribeClusterAddonUpgradeStatus`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:component_id")
+                .long("component-id")
+                .value_name("COMPONENTID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help(
+                    "组件ID，例如：nginx-ingress-controller、flexvolume、metrics-server。",
+                ),
+        )
+}
+#[cfg(feature = "addons")]
+fn describe_cluster_addons_upgrade_status_command() -> Command {
+    Command::new("describe-cluster-addons-upgrade-status")
+        .about("(deprecated) 根据组件名称查询该组件升级状态。")
+        .long_about(
+            "根据组件名称查询该组件升级状态。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`GET /clusters/{ClusterId}/components/upgradestatus`, action `DescribeClusterAddonsUpgradeStatus`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:component_ids")
+                .long("component-ids")
+                .value_name("COMPONENTIDS")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("组件名称列表。"),
+        )
+}
+#[cfg(feature = "addons")]
+fn describe_cluster_addons_version_command() -> Command {
+    Command::new("describe-cluster-addons-version")
+        .about(
+            "(deprecated) 根据集群ID，查询集群中已安装的所有组件的详情。",
+        )
+        .long_about(
+            "根据集群ID，查询集群中已安装的所有组件的详情。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`GET /clusters/{ClusterId}/components/version`, action `DescribeClusterAddonsVersion`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "node_pools")]
+fn describe_cluster_attach_scripts_command() -> Command {
+    cli::body_args(
+        Command::new("describe-cluster-attach-scripts")
+            .about(
+                "如果需要将已有ECS实例添加到ACK集群中作为Worker节点，或移除Worker节点后需将节点实例重新加入节点池，ACK支持手动将已有节点到节点池。您可以调用DescribeClusterAttachScripts接口获取添加已有节点的脚本。",
+            )
+            .long_about(
+                "如果需要将已有ECS实例添加到ACK集群中作为Worker节点，或移除Worker节点后需将节点实例重新加入节点池，ACK支持手动将已有节点到节点池。您可以调用DescribeClusterAttachScripts接口获取添加已有节点的脚本。\n\n# HTTP\n\n`POST /clusters/{ClusterId}/attachscript`, action `DescribeClusterAttachScripts`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:nodepool_id")
+                    .long("nodepool-id")
+                    .value_name("NODEPOOL_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点池ID，添加节点时可以将该节点添加到指定的节点池中。 (body member `nodepool_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:format_disk")
+                    .long("format-disk")
+                    .value_name("FORMAT_DISK")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "手动添加已有实例到集群时，是否对该实例进行数据盘挂载，将容器和镜像存储在数据盘上。取值： (body member `format_disk`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:keep_instance_name")
+                    .long("keep-instance-name")
+                    .value_name("KEEP_INSTANCE_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "添加已有实到集群时，是否保留实例名称。如果不保留，则实例名称格式为`worker-k8s-for-cs-<clusterid>`。取值： (body member `keep_instance_name`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:arch")
+                    .long("arch")
+                    .value_name("ARCH")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点CPU架构。支持的CPU架构包括`amd64`、`arm`、`arm64`。 (body member `arch`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:options")
+                    .long("options")
+                    .value_name("OPTIONS")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点的接入配置参数。 (body member `options`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "events")]
+fn describe_cluster_events_command() -> Command {
+    Command::new("describe-cluster-events")
+        .about(
+            "集群操作事件包括集群创建、集群变更、节点池创建、节点池扩容、Addon安装、集群升级等。您可以调用DescribeClusterEvents接口，获取指定集群中发生的事件列表，并查询事件的详细信息，包括事件级别、时间状态、时间发生时间等。",
+        )
+        .long_about(
+            "集群操作事件包括集群创建、集群变更、节点池创建、节点池扩容、Addon安装、集群升级等。您可以调用DescribeClusterEvents接口，获取指定集群中发生的事件列表，并查询事件的详细信息，包括事件级别、时间状态、时间发生时间等。\n\n# HTTP\n\n`GET /clusters/{ClusterId}/events`, action `DescribeClusterEvents`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:page_size")
+                .long("page-size")
+                .value_name("PAGE_SIZE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("每页大小，取值范围1-50。"),
+        )
+        .arg(
+            Arg::new("query:page_number")
+                .long("page-number")
+                .value_name("PAGE_NUMBER")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("分页页数。"),
+        )
+        .arg(
+            Arg::new("query:task_id")
+                .long("task-id")
+                .value_name("TASK_ID")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("查询的任务ID。"),
+        )
+}
+#[cfg(feature = "clusters")]
+fn describe_cluster_logs_command() -> Command {
+    Command::new("describe-cluster-logs")
+        .about(
+            "您可以调用DescribeClusterLogs接口检索集群的日志数据，以便在出现集群问题时进行根因分析和溯源。",
+        )
+        .long_about(
+            "您可以调用DescribeClusterLogs接口检索集群的日志数据，以便在出现集群问题时进行根因分析和溯源。\n\n# HTTP\n\n`GET /clusters/{ClusterId}/logs`, action `DescribeClusterLogs`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "node_pools")]
+fn describe_cluster_node_pool_detail_command() -> Command {
+    Command::new("describe-cluster-node-pool-detail")
+        .about(
+            "您可以根据节点池ID，调用DescribeClusterNodePoolDetail接口查询集群中目标节点池的配置。",
+        )
+        .long_about(
+            "您可以根据节点池ID，调用DescribeClusterNodePoolDetail接口查询集群中目标节点池的配置。\n\n# HTTP\n\n`GET /clusters/{ClusterId}/nodepools/{NodepoolId}`, action `DescribeClusterNodePoolDetail`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:nodepool_id")
+                .long("nodepool-id")
+                .value_name("NODEPOOLID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("节点池ID。"),
+        )
+}
+#[cfg(feature = "node_pools")]
+fn describe_cluster_node_pools_command() -> Command {
+    Command::new("describe-cluster-node-pools")
+        .about(
+            "您可以调用DescribeClusterNodePools接口，查询集群的节点池列表及节点池详细信息。",
+        )
+        .long_about(
+            "您可以调用DescribeClusterNodePools接口，查询集群的节点池列表及节点池详细信息。\n\n# HTTP\n\n`GET /clusters/{ClusterId}/nodepools`, action `DescribeClusterNodePools`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:nodepool_name")
+                .long("nodepool-name")
+                .value_name("NODEPOOLNAME")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("节点池名称。"),
+        )
+}
+#[cfg(feature = "clusters")]
+fn describe_cluster_resources_command() -> Command {
+    Command::new("describe-cluster-resources")
+        .about(
+            "您在使用容器服务 Kubernetes 版过程中，会同时使用其他关联的阿里云云产品资源。您可以调用DescribeClusterResources接口查询指定集群的关联资源，例如VPC、SLB等。如果您需要查询节点池或节点资源，您可以调用DescribeClusterNodePools或DescribeClusterNodes接口。",
+        )
+        .long_about(
+            "您在使用容器服务 Kubernetes 版过程中，会同时使用其他关联的阿里云云产品资源。您可以调用DescribeClusterResources接口查询指定集群的关联资源，例如VPC、SLB等。如果您需要查询节点池或节点资源，您可以调用DescribeClusterNodePools或DescribeClusterNodes接口。\n\n# HTTP\n\n`GET /clusters/{ClusterId}/resources`, action `DescribeClusterResources`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:with_addon_resources")
+                .long("with-addon-resources")
+                .value_name("WITH_ADDON_RESOURCES")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("是否同时查询集群组件创建的资源。")
+                .value_parser(["true", "false"]),
+        )
+}
+#[cfg(feature = "tasks")]
+fn describe_cluster_tasks_command() -> Command {
+    Command::new("describe-cluster-tasks")
+        .about(
+            "您可以调用DescribeClusterTasks接口，查询集群下的任务列表。",
+        )
+        .long_about(
+            "您可以调用DescribeClusterTasks接口，查询集群下的任务列表。\n\n# HTTP\n\n`GET /clusters/{cluster_id}/tasks`, action `DescribeClusterTasks`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群id。"),
+        )
+        .arg(
+            Arg::new("query:page_size")
+                .long("page-size")
+                .value_name("PAGE_SIZE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("每页显示数量。"),
+        )
+        .arg(
+            Arg::new("query:page_number")
+                .long("page-number")
+                .value_name("PAGE_NUMBER")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("当前页码。"),
+        )
+}
+#[cfg(feature = "clusters")]
+fn describe_cluster_user_kubeconfig_command() -> Command {
+    Command::new("describe-cluster-user-kubeconfig")
+        .about(
+            "KubeConfig用于在客户端配置ACK集群的访问凭据，包含访问目标集群的身份和认证数据等信息。使用kubectl管理集群时，您需要通过KubeConfig来连接。请妥善管理集群的KubeConfig凭据，并在无需使用凭据时及时完成吊销，避免KubeConfig泄露带来的数据泄露等安全风险。",
+        )
+        .long_about(
+            "KubeConfig用于在客户端配置ACK集群的访问凭据，包含访问目标集群的身份和认证数据等信息。使用kubectl管理集群时，您需要通过KubeConfig来连接。请妥善管理集群的KubeConfig凭据，并在无需使用凭据时及时完成吊销，避免KubeConfig泄露带来的数据泄露等安全风险。\n\n> KubeConfig签发证书的默认有效期为3年。在临近过期两个月内，您可以通过容器服务管理控制台或获取集群KubeConfig接口获取轮转后刷新的KubeConfig，新KubeConfig证书的有效期仍为3年，老的KubeConfig凭据在证书过期前仍然有效，请您根据控制台显示或接口返回的KubeConfig过期时间及时获取轮转凭据。\n\n# HTTP\n\n`GET /k8s/{ClusterId}/user_config`, action `DescribeClusterUserKubeconfig`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:private_ip_address")
+                .long("private-ip-address")
+                .value_name("PRIVATEIPADDRESS")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("是否获取内网连接配置。取值：")
+                .value_parser(["true", "false"]),
+        )
+        .arg(
+            Arg::new("query:temporary_duration_minutes")
+                .long("temporary-duration-minutes")
+                .value_name("TEMPORARYDURATIONMINUTES")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "临时kubeconfig有效期，单位：分钟。取值范围：15（15分钟）～4320（3天）。",
+                ),
+        )
+}
+#[cfg(feature = "deprecated")]
+fn describe_cluster_v2_user_kubeconfig_command() -> Command {
+    Command::new("describe-cluster-v2-user-kubeconfig")
+        .about("(deprecated) 获取集群kubeconfig接口")
+        .long_about(
+            "获取集群kubeconfig接口\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`GET /api/v2/k8s/{ClusterId}/user_config`, action `DescribeClusterV2UserKubeconfig`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:private_ip_address")
+                .long("private-ip-address")
+                .value_name("PRIVATEIPADDRESS")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("是否为内网访问。")
+                .value_parser(["true", "false"]),
+        )
+}
+#[cfg(feature = "clusters")]
+fn describe_cluster_vuls_command() -> Command {
+    Command::new("describe-cluster-vuls")
+        .about(
+            "您可以根据集群ID调用DescribeClusterVuls接口查看集群的安全漏洞详细信息，包括漏洞名称、漏洞类型、漏洞等级等。建议您定期扫描集群的安全漏洞，提高集群安全性。",
+        )
+        .long_about(
+            "您可以根据集群ID调用DescribeClusterVuls接口查看集群的安全漏洞详细信息，包括漏洞名称、漏洞类型、漏洞等级等。建议您定期扫描集群的安全漏洞，提高集群安全性。\n\n# HTTP\n\n`GET /clusters/{cluster_id}/vuls`, action `DescribeClusterVuls`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "deprecated")]
+fn describe_clusters_command() -> Command {
+    Command::new("describe-clusters")
+        .about(
+            "(deprecated) 查看容器服务中创建的所有集群（包括Swarm和Kubernetes集群）。",
+        )
+        .long_about(
+            "查看容器服务中创建的所有集群（包括Swarm和Kubernetes集群）。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`GET /clusters`, action `DescribeClusters`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("query:name")
+                .long("name")
+                .value_name("NAME")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("根据集群Name进行模糊匹配查询。"),
+        )
+        .arg(
+            Arg::new("query:cluster_type")
+                .long("cluster-type")
+                .value_name("CLUSTERTYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群类型。"),
+        )
+}
+#[cfg(feature = "clusters")]
+fn describe_clusters_v1_command() -> Command {
+    Command::new("describe-clusters-v1")
+        .about(
+            "您可以调用DescribeClustersV1接口查看本账号下符合条件的ACK集群（例如指定集群类型、集群规格）列表信息。",
+        )
+        .long_about(
+            "您可以调用DescribeClustersV1接口查看本账号下符合条件的ACK集群（例如指定集群类型、集群规格）列表信息。\n\n# HTTP\n\n`GET /api/v1/clusters`, action `DescribeClustersV1`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("query:name")
+                .long("name")
+                .value_name("NAME")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群名称。"),
+        )
+        .arg(
+            Arg::new("query:cluster_type")
+                .long("cluster-type")
+                .value_name("CLUSTER_TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("- `Kubernetes`: ACK专有集群。"),
+        )
+        .arg(
+            Arg::new("query:page_size")
+                .long("page-size")
+                .value_name("PAGE_SIZE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("每页显示的记录数。"),
+        )
+        .arg(
+            Arg::new("query:page_number")
+                .long("page-number")
+                .value_name("PAGE_NUMBER")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("当前页码。"),
+        )
+        .arg(
+            Arg::new("query:profile")
+                .long("query-profile")
+                .value_name("PROFILE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "当您选择`cluster_type`为`ManagedKubernetes`时，即ACK托管类的集群时，您可以进一步指定集群的子类型。",
+                ),
+        )
+        .arg(
+            Arg::new("query:cluster_spec")
+                .long("cluster-spec")
+                .value_name("CLUSTER_SPEC")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "当您选择`cluster_type`为`ManagedKubernetes`并配置`profile`后，您可以进一步指定集群的规格。",
+                ),
+        )
+        .arg(
+            Arg::new("query:region_id")
+                .long("region-id")
+                .value_name("REGION_ID")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "集群地域。通过指定该字段，可以过滤出该地域下的集群列表。",
+                ),
+        )
+        .arg(
+            Arg::new("query:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "events")]
+fn describe_events_command() -> Command {
+    Command::new("describe-events")
+        .about(
+            "集群操作事件包括集群创建、集群变更、节点池创建、节点池扩容、Addon安装、集群升级等。您可以调用DescribeEvents接口，查询某类事件的详细信息，包括事件级别、时间状态、时间发生时间等。",
+        )
+        .long_about(
+            "集群操作事件包括集群创建、集群变更、节点池创建、节点池扩容、Addon安装、集群升级等。您可以调用DescribeEvents接口，查询某类事件的详细信息，包括事件级别、时间状态、时间发生时间等。\n\n# HTTP\n\n`GET /events`, action `DescribeEvents`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("query:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:type")
+                .long("type")
+                .value_name("TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("事件类型。取值："),
+        )
+        .arg(
+            Arg::new("query:page_size")
+                .long("page-size")
+                .value_name("PAGE_SIZE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("每页显示数量。"),
+        )
+        .arg(
+            Arg::new("query:page_number")
+                .long("page-number")
+                .value_name("PAGE_NUMBER")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("分页查询页数。"),
+        )
+}
+#[cfg(feature = "deprecated")]
+fn describe_external_agent_command() -> Command {
+    Command::new("describe-external-agent")
+        .about(
+            "(deprecated) 根据集群ID查询集群中部署注册集群的代理配置。",
+        )
+        .long_about(
+            "根据集群ID查询集群中部署注册集群的代理配置。\n\n关于集群接入的更多信息，请参见[注册外部Kubernetes集群](~~121053~~)。\n\n# Deprecated\n\nListed as deprecated (废弃) in the API metadata.\n\n# HTTP\n\n`GET /k8s/{ClusterId}/external/agent/deployment`, action `DescribeExternalAgent`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:private_ip_address")
+                .long("private-ip-address")
+                .value_name("PRIVATEIPADDRESS")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("是否获取内网访问凭据。"),
+        )
+        .arg(
+            Arg::new("query:agent_mode")
+                .long("agent-mode")
+                .value_name("AGENTMODE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("Agent权限模式。"),
+        )
+}
+#[cfg(feature = "clusters")]
+fn describe_kubernetes_version_metadata_command() -> Command {
+    Command::new("describe-kubernetes-version-metadata")
+        .about(
+            "您可以调用DescribeKubernetesVersionMetadata接口查询Kubernetes版本的详细信息，包括Kubernetes版本信息、版本的发布日期和过期时间、兼容的操作系统，使用的运行时等。",
+        )
+        .long_about(
+            "您可以调用DescribeKubernetesVersionMetadata接口查询Kubernetes版本的详细信息，包括Kubernetes版本信息、版本的发布日期和过期时间、兼容的操作系统，使用的运行时等。\n\n# HTTP\n\n`GET /api/v1/metadata/versions`, action `DescribeKubernetesVersionMetadata`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("query:region")
+                .long("query-region")
+                .value_name("REGION")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群所在地域ID。"),
+        )
+        .arg(
+            Arg::new("query:cluster_type")
+                .long("cluster-type")
+                .value_name("CLUSTERTYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群类型，取值："),
+        )
+        .arg(
+            Arg::new("query:kubernetes_version")
+                .long("kubernetes-version")
+                .value_name("KUBERNETESVERSION")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "集群版本，与Kubernetes社区基线版本保持一致。建议选择最新版本，若不指定，默认使用最新版本。",
+                ),
+        )
+        .arg(
+            Arg::new("query:profile")
+                .long("query-profile")
+                .value_name("PROFILE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("面向场景时的集群类型，取值："),
+        )
+        .arg(
+            Arg::new("query:runtime")
+                .long("runtime")
+                .value_name("RUNTIME")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "运行时类型，可以通过指定运行时类型，过滤出运行时所支持的系统镜像，取值：",
+                ),
+        )
+        .arg(
+            Arg::new("query:mode")
+                .long("mode")
+                .value_name("MODE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("查询模式，取值："),
+        )
+        .arg(
+            Arg::new("query:query_upgradable_version")
+                .long("query-upgradable-version")
+                .value_name("QUERYUPGRADABLEVERSION")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "是否查询该集群版本的可升级版本，仅在指定KubernetesVersion参数时生效。",
+                )
+                .value_parser(["true", "false"]),
+        )
+}
+#[cfg(feature = "node_pools")]
+fn describe_node_pool_vuls_command() -> Command {
+    Command::new("describe-node-pool-vuls")
+        .about(
+            "您可以根据节点池ID调用DescribeNodePoolVuls接口查看节点池的安全漏洞详细信息，包括漏洞名称、漏洞等级等。建议您定期扫描节点池的安全漏洞，提高集群安全性。",
+        )
+        .long_about(
+            "您可以根据节点池ID调用DescribeNodePoolVuls接口查看节点池的安全漏洞详细信息，包括漏洞名称、漏洞等级等。建议您定期扫描节点池的安全漏洞，提高集群安全性。\n\n# HTTP\n\n`GET /clusters/{cluster_id}/nodepools/{nodepool_id}/vuls`, action `DescribeNodePoolVuls`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:nodepool_id")
+                .long("nodepool-id")
+                .value_name("NODEPOOL_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("节点池ID。"),
+        )
+        .arg(
+            Arg::new("query:necessity")
+                .long("necessity")
+                .value_name("NECESSITY")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "要查询的漏洞修复必要性等级。多个等级之间使用半角逗号（,）分隔。取值：",
+                ),
+        )
+}
+#[cfg(feature = "policies")]
+fn describe_policies_command() -> Command {
+    Command::new("describe-policies")
+        .about(
+            "ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicies接口，查询策略治理规则库的列表。",
+        )
+        .long_about(
+            "ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicies接口，查询策略治理规则库的列表。\n\n# HTTP\n\n`GET /policies`, action `DescribePolicies`; idempotent: retried after transport failures.",
+        )
+}
+#[cfg(feature = "policies")]
+fn describe_policy_details_command() -> Command {
+    Command::new("describe-policy-details")
+        .about(
+            "ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicyDetails接口，查询指定策略治理规则的详细信息，例如规则模板描述、规则治理动作、规则治理等级等。",
+        )
+        .long_about(
+            "ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicyDetails接口，查询指定策略治理规则的详细信息，例如规则模板描述、规则治理动作、规则治理等级等。\n\n# HTTP\n\n`GET /policies/{policy_name}`, action `DescribePolicyDetails`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:policy_name")
+                .long("policy-name")
+                .value_name("POLICY_NAME")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("策略治理规则名称"),
+        )
+}
+#[cfg(feature = "policies")]
+fn describe_policy_governance_in_cluster_command() -> Command {
+    Command::new("describe-policy-governance-in-cluster")
+        .about(
+            "ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicyGovernanceInCluster接口，查询目标集群策略治理的详细信息，例如集群当前启用的不同等级策略计数统计、策略治理审计日志、拦截和告警情况等。",
+        )
+        .long_about(
+            "ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicyGovernanceInCluster接口，查询目标集群策略治理的详细信息，例如集群当前启用的不同等级策略计数统计、策略治理审计日志、拦截和告警情况等。\n\n# HTTP\n\n`GET /clusters/{cluster_id}/policygovernance`, action `DescribePolicyGovernanceInCluster`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("目标集群ID"),
+        )
+}
+#[cfg(feature = "policies")]
+fn describe_policy_instances_command() -> Command {
+    Command::new("describe-policy-instances")
+        .about(
+            "您可以在ACK集群中选择安全策略类型，配置相关实施动作、作用范围等，创建并部署一个策略实例。您可以调用DescribePolicyInstances接口，获取集群中指定策略规则实例的详细信息，例如策略描述、治理等级等。",
+        )
+        .long_about(
+            "您可以在ACK集群中选择安全策略类型，配置相关实施动作、作用范围等，创建并部署一个策略实例。您可以调用DescribePolicyInstances接口，获取集群中指定策略规则实例的详细信息，例如策略描述、治理等级等。\n\n# HTTP\n\n`GET /clusters/{cluster_id}/policies`, action `DescribePolicyInstances`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("目标集群ID"),
+        )
+        .arg(
+            Arg::new("query:policy_name")
+                .long("policy-name")
+                .value_name("POLICY_NAME")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("策略治理规则名称"),
+        )
+        .arg(
+            Arg::new("query:instance_name")
+                .long("instance-name")
+                .value_name("INSTANCE_NAME")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("策略实例名称"),
+        )
+}
+#[cfg(feature = "policies")]
+fn describe_policy_instances_status_command() -> Command {
+    Command::new("describe-policy-instances-status")
+        .about(
+            "您可以调用DescribePolicyInstancesStatus接口，查询集群当前不同策略类型对应的实例部署状态，包括每种策略规则对应开启的实例计数，以及不同治理等级下开启的策略种类计数。",
+        )
+        .long_about(
+            "您可以调用DescribePolicyInstancesStatus接口，查询集群当前不同策略类型对应的实例部署状态，包括每种策略规则对应开启的实例计数，以及不同治理等级下开启的策略种类计数。\n\n# HTTP\n\n`GET /clusters/{cluster_id}/policies/status`, action `DescribePolicyInstancesStatus`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("目标集群ID"),
+        )
+}
+#[cfg(feature = "others")]
+fn describe_resources_delete_protection_command() -> Command {
+    Command::new("describe-resources-delete-protection")
+        .about(
+            "查询指定资源是否开启删除保护，当前支持查询的删除保护资源包括namespaces和services。",
+        )
+        .long_about(
+            "查询指定资源是否开启删除保护，当前支持查询的删除保护资源包括namespaces和services。\n\n# HTTP\n\n`GET /clusters/{ClusterId}/resources/{ResourceType}/protection`, action `DescribeResourcesDeleteProtection`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("目标集群ID。"),
+        )
+        .arg(
+            Arg::new("path:resource_type")
+                .long("resource-type")
+                .value_name("RESOURCETYPE")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("删除保护的资源类型，支持namespaces和services。"),
+        )
+        .arg(
+            Arg::new("query:namespace")
+                .long("namespace")
+                .value_name("NAMESPACE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("查询资源所在的Namespace。"),
+        )
+        .arg(
+            Arg::new("query:resources")
+                .long("resources")
+                .value_name("RESOURCES")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "查询的目标资源名称，多个资源以英文半角逗号（,）分割。",
+                ),
+        )
+}
+#[cfg(feature = "clusters")]
+fn describe_subaccount_k8s_cluster_user_config_command() -> Command {
+    Command::new("describe-subaccount-k8s-cluster-user-config")
+        .about(
+            "作为集群权限管理者，您可以使用阿里云账号（主账号）为账号内指定RAM用户或RAM角色签发包含其身份信息的KubeConfig凭证，用于连接ACK集群。您可以调用DescribeSubaccountK8sClusterUserConfig接口，签发或获取账号内任意RAM用户或角色的KubeConfig。",
+        )
+        .long_about(
+            "作为集群权限管理者，您可以使用阿里云账号（主账号）为账号内指定RAM用户或RAM角色签发包含其身份信息的KubeConfig凭证，用于连接ACK集群。您可以调用DescribeSubaccountK8sClusterUserConfig接口，签发或获取账号内任意RAM用户或角色的KubeConfig。\n\n> 该接口只允许被阿里云账号调用。\n\n# HTTP\n\n`GET /k8s/{ClusterId}/users/{Uid}/user_config`, action `DescribeSubaccountK8sClusterUserConfig`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:uid")
+                .long("uid")
+                .value_name("UID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("阿里云账号内指定的RAM用户或RAM角色ID。"),
+        )
+        .arg(
+            Arg::new("query:private_ip_address")
+                .long("private-ip-address")
+                .value_name("PRIVATEIPADDRESS")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("是否获取内网连接配置。取值：")
+                .value_parser(["true", "false"]),
+        )
+        .arg(
+            Arg::new("query:temporary_duration_minutes")
+                .long("temporary-duration-minutes")
+                .value_name("TEMPORARYDURATIONMINUTES")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("临时KubeConfig有效期，单位：分钟。"),
+        )
+}
+#[cfg(feature = "templates")]
+fn describe_template_attribute_command() -> Command {
+    Command::new("describe-template-attribute")
+        .about(
+            "编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以调用DescribeTemplateAttribute接口，查询目标编排模板的详细信息，包括访问权限、YAML内容、标签等。",
+        )
+        .long_about(
+            "编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以调用DescribeTemplateAttribute接口，查询目标编排模板的详细信息，包括访问权限、YAML内容、标签等。\n\n# HTTP\n\n`GET /templates/{TemplateId}`, action `DescribeTemplateAttribute`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:template_id")
+                .long("template-id")
+                .value_name("TEMPLATEID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("模板ID。"),
+        )
+        .arg(
+            Arg::new("query:template_type")
+                .long("template-type")
+                .value_name("TEMPLATE_TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("模板类型，其值可以是任意值。"),
+        )
+}
+#[cfg(feature = "templates")]
+fn describe_templates_command() -> Command {
+    Command::new("describe-templates")
+        .about(
+            "编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以调用DescribeTemplates接口获取已创建的编排模板的列表，并查询编排模板的详细信息，包括访问权限、YAML内容、标签等。",
+        )
+        .long_about(
+            "编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以调用DescribeTemplates接口获取已创建的编排模板的列表，并查询编排模板的详细信息，包括访问权限、YAML内容、标签等。\n\n# HTTP\n\n`GET /templates`, action `DescribeTemplates`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("query:template_type")
+                .long("template-type")
+                .value_name("TEMPLATE_TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("模板类型，值可以是任意值。"),
+        )
+        .arg(
+            Arg::new("query:page_num")
+                .long("page-num")
+                .value_name("PAGE_NUM")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "对查询结果进行分页处理，指定返回第几页的数据。",
+                ),
+        )
+        .arg(
+            Arg::new("query:page_size")
+                .long("page-size")
+                .value_name("PAGE_SIZE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "对查询结果进行分页处理，指定每页包含的数据条数。",
+                ),
+        )
+}
+#[cfg(feature = "triggers")]
+fn describe_trigger_command() -> Command {
+    Command::new("describe-trigger")
+        .about("查询指定的触发器。")
+        .long_about(
+            "查询指定的触发器。\n\n# HTTP\n\n`GET /clusters/{cluster_id}/triggers`, action `DescribeTrigger`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:namespace")
+                .long("namespace")
+                .value_name("NAMESPACE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("应用所属命名空间。"),
+        )
+        .arg(
+            Arg::new("query:type")
+                .long("type")
+                .value_name("TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("触发器类型。取值："),
+        )
+        .arg(
+            Arg::new("query:name")
+                .long("name")
+                .value_name("NAME")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("应用名称。"),
+        )
+        .arg(
+            Arg::new("query:action")
+                .long("action")
+                .value_name("ACTION")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("触发器行为，取值："),
+        )
+}
+#[cfg(feature = "clusters")]
+fn describe_user_cluster_namespaces_command() -> Command {
+    Command::new("describe-user-cluster-namespaces")
+        .about(
+            "在ACK集群中，可以通过Kubernetes命名空间对集群访问者进行权限和资源的逻辑隔离，只被授予指定命名空间下RBAC权限的用户将无法访问集群其他命名空间内的资源。您可以调用DescribeUserClusterNamespaces接口，查看当前RAM用户或角色在指定的ACK集群内被授予了哪些命名空间内资源的RBAC访问权限。",
+        )
+        .long_about(
+            "在ACK集群中，可以通过Kubernetes命名空间对集群访问者进行权限和资源的逻辑隔离，只被授予指定命名空间下RBAC权限的用户将无法访问集群其他命名空间内的资源。您可以调用DescribeUserClusterNamespaces接口，查看当前RAM用户或角色在指定的ACK集群内被授予了哪些命名空间内资源的RBAC访问权限。\n\n# HTTP\n\n`GET /api/v2/k8s/{ClusterId}/namespaces`, action `DescribeUserClusterNamespaces`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "permissions")]
+fn describe_user_permission_command() -> Command {
+    Command::new("describe-user-permission")
+        .about(
+            "在ACK集群中，您可以创建并指定不同RAM用户或角色拥有不同的访问权限，从而确保安全访问控制和资源隔离。您可以调用DescribeUserPermission接口查询RAM用户或角色拥有的集群权限详情，包括可访问的资源、权限的作用范围、预置的角色类型、权限来源等。",
+        )
+        .long_about(
+            "在ACK集群中，您可以创建并指定不同RAM用户或角色拥有不同的访问权限，从而确保安全访问控制和资源隔离。您可以调用DescribeUserPermission接口查询RAM用户或角色拥有的集群权限详情，包括可访问的资源、权限的作用范围、预置的角色类型、权限来源等。\n\n**注意事项**：\n\n- 如果调用该API的账号为RAM用户或RAM角色，则API将仅能返回调用账号有RBAC管理员权限的集群对应的权限。如您需要该API列出所有集群的权限，则调用账号需具备所有集群的RBAC管理员权限。\n\n# HTTP\n\n`GET /permissions/users/{uid}`, action `DescribeUserPermission`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:uid")
+                .long("uid")
+                .value_name("UID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("指定RAM用户或RAM角色的ID。"),
+        )
+}
+#[cfg(feature = "others")]
+fn describe_user_quota_command() -> Command {
+    Command::new("describe-user-quota")
+        .about(
+            "您可以调用DescribeUserQuota接口，查询ACK集群、节点池、节点的相关配额。如需扩大配额，请前往配额中心申请。",
+        )
+        .long_about(
+            "您可以调用DescribeUserQuota接口，查询ACK集群、节点池、节点的相关配额。如需扩大配额，请前往配额中心申请。\n\n# HTTP\n\n`GET /quota`, action `DescribeUserQuota`; idempotent: retried after transport failures.",
+        )
+}
+#[cfg(feature = "workflows")]
+fn describe_workflows_command() -> Command {
+    Command::new("describe-workflows")
+        .about(
+            "(deprecated) 调用DescribeWorkflows查询已创建的所有工作流。",
+        )
+        .long_about(
+            "调用DescribeWorkflows查询已创建的所有工作流。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`GET /gs/workflows`, action `DescribeWorkflows`; idempotent: retried after transport failures.",
+        )
+}
+#[cfg(feature = "node_pools")]
+fn fix_node_pool_vuls_command() -> Command {
+    cli::body_args(
+        Command::new("fix-node-pool-vuls")
+            .about(
+                "阿里云云安全产品会定期扫描ECS节点上的安全漏洞，并提供对应的修复建议与方法。某些CVE的修复可能需要重启节点，请确保集群有充足的节点用于排水操作。您可以调用FixNodePoolVuls接口修复指定集群节点池的节点漏洞，提高集群节点的安全性。",
+            )
+            .long_about(
+                "阿里云云安全产品会定期扫描ECS节点上的安全漏洞，并提供对应的修复建议与方法。某些CVE的修复可能需要重启节点，请确保集群有充足的节点用于排水操作。您可以调用FixNodePoolVuls接口修复指定集群节点池的节点漏洞，提高集群节点的安全性。\n\n1. 节点池CVE修复基于云安全中心提供，您需要购买云安全中心旗舰版（容器版）才能正常使用。\n2. 部分CVE修复需要重启您的节点，容器服务会在您的节点重启前执行本节点的排水工作，请确保集群有足够的节点空余资源用于排水，例如提前扩容节点池。\n3. CVE的兼容性由云安全中心保证，您需要关注您的应用与CVE的兼容性，您可以在修复过程中随时暂停或者取消修复。\n4. CVE修复是分批次进行的，点击暂停或者取消CVE修复后，已经下发了修复任务的批次会继续执行直到完成，未下发的批次会被暂停任务下发或取消任务下发。\n\n# HTTP\n\n`POST /clusters/{cluster_id}/nodepools/{nodepool_id}/vuls/fix`, action `FixNodePoolVuls`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("path:nodepool_id")
+                    .long("nodepool-id")
+                    .value_name("NODEPOOL_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("节点池ID。"),
+            )
+            .arg(
+                Arg::new("body:auto_restart")
+                    .long("auto-restart")
+                    .value_name("AUTO_RESTART")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否允许重启。 (body member `auto_restart`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            ),
+    )
+}
+#[cfg(feature = "addons")]
+fn get_cluster_addon_instance_command() -> Command {
+    Command::new("get-cluster-addon-instance")
+        .about(
+            "您可以调用GetClusterAddonInstance接口查询集群中目标组件的详细信息，包括目标组件实例的版本、参数配置、日志功能启用状态等。",
+        )
+        .long_about(
+            "您可以调用GetClusterAddonInstance接口查询集群中目标组件的详细信息，包括目标组件实例的版本、参数配置、日志功能启用状态等。\n\n# HTTP\n\n`GET /clusters/{cluster_id}/addon_instances/{instance_name}`, action `GetClusterAddonInstance`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:instance_name")
+                .long("instance-name")
+                .value_name("INSTANCE_NAME")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("组件实例名称。"),
+        )
+}
+#[cfg(feature = "clusters")]
+fn get_cluster_check_command() -> Command {
+    Command::new("get-cluster-check")
+        .about(
+            "容器智能运维平台提供丰富的Kubernetes集群检查能力，包括集群升级检查、集群迁移检查、组件安装检查、组件升级检查、节点池检查等。您可以调用GetClusterCheck接口，根据集群ID和检查任务ID查看指定检查任务的相关信息，例如检查状态、具体检查项、检查创建和完成时间等。",
+        )
+        .long_about(
+            "容器智能运维平台提供丰富的Kubernetes集群检查能力，包括集群升级检查、集群迁移检查、组件安装检查、组件升级检查、节点池检查等。您可以调用GetClusterCheck接口，根据集群ID和检查任务ID查看指定检查任务的相关信息，例如检查状态、具体检查项、检查创建和完成时间等。\n\n# HTTP\n\n`GET /clusters/{cluster_id}/checks/{check_id}`, action `GetClusterCheck`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:check_id")
+                .long("check-id")
+                .value_name("CHECK_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("检查ID。"),
+        )
+}
+#[cfg(feature = "others")]
+fn get_cluster_diagnosis_check_items_command() -> Command {
+    Command::new("get-cluster-diagnosis-check-items")
+        .about("获取集群诊断检查项")
+        .long_about(
+            "获取集群诊断检查项\n\n# HTTP\n\n`GET /clusters/{cluster_id}/diagnosis/{diagnosis_id}/check_items`, action `GetClusterDiagnosisCheckItems`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:diagnosis_id")
+                .long("diagnosis-id")
+                .value_name("DIAGNOSIS_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("诊断ID。"),
+        )
+}
+#[cfg(feature = "others")]
+fn get_cluster_diagnosis_result_command() -> Command {
+    Command::new("get-cluster-diagnosis-result")
+        .about("获取集群诊断结果")
+        .long_about(
+            "获取集群诊断结果\n\n# HTTP\n\n`GET /clusters/{cluster_id}/diagnosis/{diagnosis_id}/result`, action `GetClusterDiagnosisResult`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:diagnosis_id")
+                .long("diagnosis-id")
+                .value_name("DIAGNOSIS_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("诊断ID。"),
+        )
+}
+#[cfg(feature = "deprecated")]
+fn get_kubernetes_trigger_command() -> Command {
+    Command::new("get-kubernetes-trigger")
+        .about("(deprecated) 根据应用名称查询该应用的触发器。")
+        .long_about(
+            "根据应用名称查询该应用的触发器。\n\n# Deprecated\n\nListed as deprecated (废弃) in the API metadata.\n\n# HTTP\n\n`GET /triggers/{ClusterId}`, action `GetKubernetesTrigger`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:namespace")
+                .long("namespace")
+                .value_name("NAMESPACE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("命名空间名称。"),
+        )
+        .arg(
+            Arg::new("query:type")
+                .long("type")
+                .value_name("TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("触发器类型。取值："),
+        )
+        .arg(
+            Arg::new("query:name")
+                .long("name")
+                .value_name("NAME")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("应用名称。"),
+        )
+        .arg(
+            Arg::new("query:action")
+                .long("action")
+                .value_name("ACTION")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("触发器行为，取值："),
+        )
+}
+#[cfg(feature = "upgrades")]
+fn get_upgrade_status_command() -> Command {
+    Command::new("get-upgrade-status")
+        .about("(deprecated) 根据集群ID，查询该集群的升级状态。")
+        .long_about(
+            "根据集群ID，查询该集群的升级状态。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`GET /api/v2/clusters/{ClusterId}/upgrade/status`, action `GetUpgradeStatus`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "permissions")]
+fn grant_permissions_command() -> Command {
+    cli::body_args(
+        Command::new("grant-permissions")
+            .about(
+                "在ACK集群中，非集群创建者或阿里云账号（主账号）在集群中默认没有任何RBAC权限。您可以调用GrantPermissions接口，更新RAM用户或角色拥有的RBAC访问权限，包括可访问的资源、权限的作用范围、预置的角色类型等，从而更好地管理集群的安全访问控制。",
+            )
+            .long_about(
+                "在ACK集群中，非集群创建者或阿里云账号（主账号）在集群中默认没有任何RBAC权限。您可以调用GrantPermissions接口，更新RAM用户或角色拥有的RBAC访问权限，包括可访问的资源、权限的作用范围、预置的角色类型等，从而更好地管理集群的安全访问控制。\n\n**注意事项**：\n\n- 如果调用这个API的账号是RAM用户账号，请先确保该账号已拥有修改其他RAM用户或RAM角色集群授权信息的权限，否则API将返回`StatusForbidden`或`ForbiddenGrantPermissions`错误码。具体操作，请参见[子账号如何给其他子账号进行RBAC授权](~~119035~~) 。\n\n- 全量更新RAM用户或RAM角色集群授权信息操作会覆盖目标RAM用户或RAM角色已有的集群权限，请求时需要包含想要授权给目标RAM用户或RAM角色的所有权限配置。\n\n# HTTP\n\n`POST /permissions/users/{uid}`, action `GrantPermissions`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:uid")
+                    .long("uid")
+                    .value_name("UID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("RAM用户或RAM角色的ID。"),
+            ),
+    )
+}
+#[cfg(feature = "addons")]
+fn install_cluster_addons_command() -> Command {
+    cli::body_args(
+        Command::new("install-cluster-addons")
+            .about(
+                "为了增强Kubernetes能力，ACK集群支持了多种组件，例如托管的核心组件，应用、日志和监控、网络、存储、安全组件等。您可以调用InstallClusterAddons接口，通过组件名称和版本安装组件。",
+            )
+            .long_about(
+                "为了增强Kubernetes能力，ACK集群支持了多种组件，例如托管的核心组件，应用、日志和监控、网络、存储、安全组件等。您可以调用InstallClusterAddons接口，通过组件名称和版本安装组件。\n\n# HTTP\n\n`POST /clusters/{ClusterId}/components/install`, action `InstallClusterAddons`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            ),
+    )
+}
+#[cfg(feature = "addons")]
+fn list_addons_command() -> Command {
+    Command::new("list-addons")
+        .about(
+            "您可以调用ListAddons接口，根据指定地域、集群类型、集群子类型（profile）、集群版本等参数获取可用组件的列表，并查询组件的详细信息，包括组件托管与否、支持的自定义参数Schema、兼容的操作系统架构等。",
+        )
+        .long_about(
+            "您可以调用ListAddons接口，根据指定地域、集群类型、集群子类型（profile）、集群版本等参数获取可用组件的列表，并查询组件的详细信息，包括组件托管与否、支持的自定义参数Schema、兼容的操作系统架构等。\n\n# HTTP\n\n`GET /addons`, action `ListAddons`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("query:region_id")
+                .long("region-id")
+                .value_name("REGION_ID")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("地域。"),
+        )
+        .arg(
+            Arg::new("query:cluster_type")
+                .long("cluster-type")
+                .value_name("CLUSTER_TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群类型。"),
+        )
+        .arg(
+            Arg::new("query:profile")
+                .long("query-profile")
+                .value_name("PROFILE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群子类型。"),
+        )
+        .arg(
+            Arg::new("query:cluster_spec")
+                .long("cluster-spec")
+                .value_name("CLUSTER_SPEC")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群规格。"),
+        )
+        .arg(
+            Arg::new("query:cluster_version")
+                .long("cluster-version")
+                .value_name("CLUSTER_VERSION")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群版本。"),
+        )
+        .arg(
+            Arg::new("query:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "addons")]
+fn list_cluster_addon_instances_command() -> Command {
+    Command::new("list-cluster-addon-instances")
+        .about(
+            "您可以调用ListClusterAddonInstances接口获取目标集群已安装的组件实例列表并查询组件实例的相关信息，包括组件版本、状态等。",
+        )
+        .long_about(
+            "您可以调用ListClusterAddonInstances接口获取目标集群已安装的组件实例列表并查询组件实例的相关信息，包括组件版本、状态等。\n\n# HTTP\n\n`GET /clusters/{cluster_id}/addon_instances`, action `ListClusterAddonInstances`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "clusters")]
+fn list_cluster_checks_command() -> Command {
+    Command::new("list-cluster-checks")
+        .about(
+            "容器智能运维平台提供丰富的Kubernetes集群检查能力，包括集群升级检查、集群迁移检查、组件安装检查、组件升级检查、节点池检查等。您可以调用ListClusterChecks接口，根据集群ID查询集群检查的列表和检查相关信息，例如检查类型、状态、创建和完成时间等。",
+        )
+        .long_about(
+            "容器智能运维平台提供丰富的Kubernetes集群检查能力，包括集群升级检查、集群迁移检查、组件安装检查、组件升级检查、节点池检查等。您可以调用ListClusterChecks接口，根据集群ID查询集群检查的列表和检查相关信息，例如检查类型、状态、创建和完成时间等。\n\n# HTTP\n\n`GET /clusters/{cluster_id}/checks`, action `ListClusterChecks`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:type")
+                .long("type")
+                .value_name("TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("检查类型。"),
+        )
+        .arg(
+            Arg::new("query:target")
+                .long("target")
+                .value_name("TARGET")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("筛选指定的检查对象。"),
+        )
+}
+#[cfg(feature = "others")]
+fn list_operation_plans_command() -> Command {
+    Command::new("list-operation-plans")
+        .about("获取自动运维执行计划列表")
+        .long_about(
+            "获取自动运维执行计划列表\n\n# HTTP\n\n`GET /operation/plans`, action `ListOperationPlans`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("query:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("query:type")
+                .long("type")
+                .value_name("TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("执行计划类型。"),
+        )
+}
+#[cfg(feature = "tags")]
+fn list_tag_resources_command() -> Command {
+    Command::new("list-tag-resources")
+        .about(
+            "您可以为集群添加标签键值对，让集群开发或运维人员能够更灵活地对集群进行分类管理，更好的支持监控、成本分析、租户隔离等需求。您可以调用ListTagResources接口，获取资源标签的列表并查询标签的详细信息，例如键值对、绑定的集群等。",
+        )
+        .long_about(
+            "您可以为集群添加标签键值对，让集群开发或运维人员能够更灵活地对集群进行分类管理，更好的支持监控、成本分析、租户隔离等需求。您可以调用ListTagResources接口，获取资源标签的列表并查询标签的详细信息，例如键值对、绑定的集群等。\n\n# HTTP\n\n`GET /tags`, action `ListTagResources`; idempotent: retried after transport failures.",
+        )
+        .arg(
+            Arg::new("query:resource_ids")
+                .long("resource-ids")
+                .value_name("RESOURCE_IDS")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("要查询的集群ID列表。"),
+        )
+        .arg(
+            Arg::new("query:resource_type")
+                .long("resource-type")
+                .value_name("RESOURCE_TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("资源类型，目前支持：`CLUSTER`。"),
+        )
+        .arg(
+            Arg::new("query:region_id")
+                .long("region-id")
+                .value_name("REGION_ID")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("地域ID。"),
+        )
+        .arg(
+            Arg::new("query:tags")
+                .long("tags")
+                .value_name("TAGS")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("要查询的标签列表，限制最多包含20个子项。"),
+        )
+        .arg(
+            Arg::new("query:next_token")
+                .long("next-token")
+                .value_name("NEXT_TOKEN")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("下一个查询开始的令牌。"),
+        )
+}
+#[cfg(feature = "clusters")]
+fn migrate_cluster_command() -> Command {
+    cli::body_args(
+        Command::new("migrate-cluster")
+            .about(
+                "ACK集群Pro版是在ACK集群基础版的基础上发展而来的集群类型，继承了原托管版集群的所有优势，例如控制面托管、控制面高可用等。同时，ACK集群Pro版进一步增强了集群的可靠性、安全性和调度性，并且支持赔付标准的SLA，适合生产环境下有着大规模业务，对稳定性和安全性有高要求的企业客户。建议您将ACK集群基础版迁移至ACK集群Pro版。",
+            )
+            .long_about(
+                "ACK集群Pro版是在ACK集群基础版的基础上发展而来的集群类型，继承了原托管版集群的所有优势，例如控制面托管、控制面高可用等。同时，ACK集群Pro版进一步增强了集群的可靠性、安全性和调度性，并且支持赔付标准的SLA，适合生产环境下有着大规模业务，对稳定性和安全性有高要求的企业客户。建议您将ACK集群基础版迁移至ACK集群Pro版。\n\n# HTTP\n\n`POST /clusters/{cluster_id}/migrate`, action `MigrateCluster`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:oss_bucket_name")
+                    .long("oss-bucket-name")
+                    .value_name("OSS_BUCKET_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Bucket名称。 (body member `oss_bucket_name`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:oss_bucket_endpoint")
+                    .long("oss-bucket-endpoint")
+                    .value_name("OSS_BUCKET_ENDPOINT")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "Bucket访问端点。 (body member `oss_bucket_endpoint`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "clusters")]
+fn modify_cluster_command() -> Command {
+    cli::body_args(
+        Command::new("modify-cluster")
+            .about(
+                "创建ACK集群后，如需修改集群的配置，您可以调用ModifyCluster接口来完成。",
+            )
+            .long_about(
+                "创建ACK集群后，如需修改集群的配置，您可以调用ModifyCluster接口来完成。\n\n# HTTP\n\n`PUT /api/v2/clusters/{ClusterId}`, action `ModifyCluster`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:api_server_eip")
+                    .long("api-server-eip")
+                    .value_name("API_SERVER_EIP")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群是否绑定EIP，用于公网访问API Server。取值： (body member `api_server_eip`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:api_server_eip_id")
+                    .long("api-server-eip-id")
+                    .value_name("API_SERVER_EIP_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群API Server绑定的EIP实例ID，仅当`api_server_eip`取值为`true`时生效。 (body member `api_server_eip_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:deletion_protection")
+                    .long("deletion-protection")
+                    .value_name("DELETION_PROTECTION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群删除保护，防止通过控制台或API误删除集群。取值： (body member `deletion_protection`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:instance_deletion_protection")
+                    .long("instance-deletion-protection")
+                    .value_name("INSTANCE_DELETION_PROTECTION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "实例删除保护，防止通过控制台或API误删除释放节点。取值： (body member `instance_deletion_protection`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:ingress_domain_rebinding")
+                    .long("ingress-domain-rebinding")
+                    .value_name("INGRESS_DOMAIN_REBINDING")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "重新绑定集群测试域名。取值： (body member `ingress_domain_rebinding`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:ingress_loadbalancer_id")
+                    .long("ingress-loadbalancer-id")
+                    .value_name("INGRESS_LOADBALANCER_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "被修改集群的SLB实例ID。 (body member `ingress_loadbalancer_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:resource_group_id")
+                    .long("resource-group-id")
+                    .value_name("RESOURCE_GROUP_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群资源组ID。 (body member `resource_group_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:enable_rrsa")
+                    .long("enable-rrsa")
+                    .value_name("ENABLE_RRSA")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "启用或禁用RRSA功能（只有托管版集群支持配置该参数）。取值： (body member `enable_rrsa`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:cluster_name")
+                    .long("cluster-name")
+                    .value_name("CLUSTER_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群名称。 (body member `cluster_name`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "addons")]
+fn modify_cluster_addon_command() -> Command {
+    cli::body_args(
+        Command::new("modify-cluster-addon")
+            .about(
+                "您可以调用ModifyClusterAddon配置修改已安装的集群组件实例的配置。修改配置可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。",
+            )
+            .long_about(
+                "您可以调用ModifyClusterAddon配置修改已安装的集群组件实例的配置。修改配置可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。\n\n使用该API可修改普通集群组件的配置以及ACK Pro集群的管控面参数配置：\n\\<props=\"china\">- 普通组件可配置参数列表可通过`DescribeClusterAddonMetadata ` API查询，详情参见[查询集群组件版本元数据](https://help.aliyun.com/document_detail/415029.html)。\\</props>\n\\<props=\"intl\">- 普通组件可配置参数列表可通过`DescribeClusterAddonMetadata ` API查询，详情参见[查询集群组件版本元数据](https://www.alibabacloud.com/help/zh/container-service-for-kubernetes/latest/query)。\\</props>\n\\<props=\"china\">- ACK Pro集群管控面组件可配置的参数列表，请参见[自定义ACK Pro集群的管控面参数](https://help.aliyun.com/document_detail/199588.html)。\\</props>\n\\<props=\"intl\">- ACK Pro集群管控面组件可配置的参数列表，请参见[自定义ACK Pro集群的管控面参数](https://www.alibabacloud.com/help/zh/container-service-for-kubernetes/latest/customize-control-plane-parameters-for-a-professional-kubernetes-cluster)。\\</props>\n\n修改配置可能会导致组件重新部署和启动，请评估影响后再进行操作。\n\n# HTTP\n\n`POST /clusters/{cluster_id}/components/{component_id}/config`, action `ModifyClusterAddon`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("path:component_id")
+                    .long("component-id")
+                    .value_name("COMPONENT_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("组件ID。"),
+            )
+            .arg(
+                Arg::new("body:config")
+                    .long("config")
+                    .value_name("CONFIG")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "自定义参数设置。 (body member `config`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "node_pools")]
+fn modify_cluster_node_pool_command() -> Command {
+    cli::body_args(
+        Command::new("modify-cluster-node-pool")
+            .about(
+                "您可以根据节点池ID，调用ModifyClusterNodePool接口更新目标节点池的配置。",
+            )
+            .long_about(
+                "您可以根据节点池ID，调用ModifyClusterNodePool接口更新目标节点池的配置。\n\n# HTTP\n\n`PUT /clusters/{ClusterId}/nodepools/{NodepoolId}`, action `ModifyClusterNodePool`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("path:nodepool_id")
+                    .long("nodepool-id")
+                    .value_name("NODEPOOLID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("节点池ID。"),
+            )
+            .arg(
+                Arg::new("body:update_nodes")
+                    .long("update-nodes")
+                    .value_name("UPDATE_NODES")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "同步更新节点标签及污点。 (body member `update_nodes`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            )
+            .arg(
+                Arg::new("body:concurrency")
+                    .long("concurrency")
+                    .value_name("CONCURRENCY")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否并发。 (body member `concurrency`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            ),
+    )
+}
+#[cfg(feature = "tags")]
+fn modify_cluster_tags_command() -> Command {
+    cli::body_args(
+        Command::new("modify-cluster-tags")
+            .about(
+                "您可以为集群添加标签键值对，让集群开发或运维人员能够更灵活地对集群进行分类管理，更好的支持监控、成本分析、租户隔离等需求。您可以调用ModifyClusterTags接口，修改集群标签。",
+            )
+            .long_about(
+                "您可以为集群添加标签键值对，让集群开发或运维人员能够更灵活地对集群进行分类管理，更好的支持监控、成本分析、租户隔离等需求。您可以调用ModifyClusterTags接口，修改集群标签。\n\n- 该API为全量更新，使用时请注意将完整的目标Tags设定为入参，避免丢失已有Tags。如需增量更新，请使用[TagResources接口为集群绑定标签](~~2667969~~)。\n\n# HTTP\n\n`POST /clusters/{ClusterId}/tags`, action `ModifyClusterTags`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            ),
+    )
+}
+#[cfg(feature = "node_pools")]
+fn modify_node_pool_node_config_command() -> Command {
+    cli::body_args(
+        Command::new("modify-node-pool-node-config")
+            .about(
+                "您可以调用ModifyNodePoolNodeConfig接口修改集群节点池中节点配置信息，例如kubelet配置、节点轮转配置等。修改节点配置会按批次变更节点配置并重启kubelet, 可能会对节点运行和工作负载运行产生一定影响，请在业务低峰期操作。",
+            )
+            .long_about(
+                "您可以调用ModifyNodePoolNodeConfig接口修改集群节点池中节点配置信息，例如kubelet配置、节点轮转配置等。修改节点配置会按批次变更节点配置并重启kubelet, 可能会对节点运行和工作负载运行产生一定影响，请在业务低峰期操作。\n\n> ACK支持修改节点池内节点的kubelet配置。修改完成后，节点池的节点会自动生效，节点池新增节点也将使用新的配置。\n\n# HTTP\n\n`PUT /clusters/{ClusterId}/nodepools/{NodepoolId}/node_config`, action `ModifyNodePoolNodeConfig`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("path:nodepool_id")
+                    .long("nodepool-id")
+                    .value_name("NODEPOOLID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("节点池ID。"),
+            ),
+    )
+}
+#[cfg(feature = "policies")]
+fn modify_policy_instance_command() -> Command {
+    cli::body_args(
+        Command::new("modify-policy-instance")
+            .about(
+                "您可以调用ModifyPolicyInstance接口，在指定集群中更新策略规则实例，调整策略实例的治理动作（告警或拦截）、作用的命名空间范围等。",
+            )
+            .long_about(
+                "您可以调用ModifyPolicyInstance接口，在指定集群中更新策略规则实例，调整策略实例的治理动作（告警或拦截）、作用的命名空间范围等。\n\n# HTTP\n\n`PUT /clusters/{cluster_id}/policies/{policy_name}`, action `ModifyPolicyInstance`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("目标集群ID"),
+            )
+            .arg(
+                Arg::new("path:policy_name")
+                    .long("policy-name")
+                    .value_name("POLICY_NAME")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("策略治理规则名称"),
+            )
+            .arg(
+                Arg::new("body:action")
+                    .long("action")
+                    .value_name("ACTION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "规则治理动作，取值： (body member `action`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:instance_name")
+                    .long("instance-name")
+                    .value_name("INSTANCE_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "策略规则实例ID (body member `instance_name`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "others")]
+fn open_ack_service_command() -> Command {
+    Command::new("open-ack-service")
+        .about(
+            "首次使用容器服务Kubernetes版（Alibaba Cloud Container Service for Kubernetes，简称容器服务ACK）时，您需要使用阿里云账号（主账号）或有相应权限的RAM用户（子账号）开通并授权容器服务。",
+        )
+        .long_about(
+            "首次使用容器服务Kubernetes版（Alibaba Cloud Container Service for Kubernetes，简称容器服务ACK）时，您需要使用阿里云账号（主账号）或有相应权限的RAM用户（子账号）开通并授权容器服务。\n\n- 阿里云账号（主账号）可以开通容器服务ACK。\n- RAM用户（子账号）有AdministratorAccess权限的子账号可以开通服务。\n\n# HTTP\n\n`POST /service/open`, action `OpenAckService`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("query:type")
+                .long("type")
+                .value_name("TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("待开通的服务类型。可选值："),
+        )
+}
+#[cfg(feature = "upgrades")]
+fn pause_cluster_upgrade_command() -> Command {
+    Command::new("pause-cluster-upgrade")
+        .about("(deprecated) 暂停用户集群升级。")
+        .long_about(
+            "暂停用户集群升级。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`POST /api/v2/clusters/{ClusterId}/upgrade/pause`, action `PauseClusterUpgrade`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "deprecated")]
+fn pause_component_upgrade_command() -> Command {
+    Command::new("pause-component-upgrade")
+        .about("(deprecated) 调用PauseComponentUpgrade暂停组件升级。")
+        .long_about(
+            "调用PauseComponentUpgrade暂停组件升级。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`POST /clusters/{clusterid}/components/{componentid}/pause`, action `PauseComponentUpgrade`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:clusterid")
+                .long("clusterid")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:componentid")
+                .long("componentid")
+                .value_name("COMPONENTID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("组件ID。"),
+        )
+}
+#[cfg(feature = "tasks")]
+fn pause_task_command() -> Command {
+    Command::new("pause-task")
+        .about("您可以调用PauseTask接口，暂停执行中的集群任务。")
+        .long_about(
+            "您可以调用PauseTask接口，暂停执行中的集群任务。\n\n# HTTP\n\n`POST /tasks/{task_id}/pause`, action `PauseTask`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:task_id")
+                .long("task-id")
+                .value_name("TASK_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("任务ID。"),
+        )
+}
+#[cfg(feature = "node_pools")]
+fn remove_node_pool_nodes_command() -> Command {
+    Command::new("remove-node-pool-nodes")
+        .about(
+            "当您不再需要集群节点继续工作时，可以调用RemoveNodePoolNodes接口将集群中的节点移出节点池，并同时调整期望节点数。移除节点时，您可以选择是否同时释放ECS、是否自动排空节点。移除节点会涉及Pod迁移，可能会影响业务，请在业务低峰期操作并提前做好相关的数据备份。",
+        )
+        .long_about(
+            "当您不再需要集群节点继续工作时，可以调用RemoveNodePoolNodes接口将集群中的节点移出节点池，并同时调整期望节点数。移除节点时，您可以选择是否同时释放ECS、是否自动排空节点。移除节点会涉及Pod迁移，可能会影响业务，请在业务低峰期操作并提前做好相关的数据备份。\n\n> - 移除节点会涉及Pod迁移，可能会影响业务，请在业务低峰期操作。\n- 操作过程中可能存在非预期风险，请提前做好相关的数据备份。\n- 操作过程中，后台会把当前节点设置为不可调度状态。\n- 移除节点仅移除Worker节点，不会移除Master节点。\n- 即使选择了释放节点（即release_node为true的节点），包年包月的节点也不会释放。需要您在移除节点后，通过[ECS控制台](https://ecs.console.aliyun.com/)操作释放。\n\n# HTTP\n\n`DELETE /clusters/{ClusterId}/nodepools/{NodepoolId}/nodes`, action `RemoveNodePoolNodes`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:nodepool_id")
+                .long("nodepool-id")
+                .value_name("NODEPOOLID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("节点池ID。"),
+        )
+        .arg(
+            Arg::new("query:release_node")
+                .long("release-node")
+                .value_name("RELEASE_NODE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("是否释放节点。可选值：")
+                .value_parser(["true", "false"]),
+        )
+        .arg(
+            Arg::new("query:drain_node")
+                .long("drain-node")
+                .value_name("DRAIN_NODE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("是否排水节点。可选值：")
+                .value_parser(["true", "false"]),
+        )
+        .arg(
+            Arg::new("query:nodes")
+                .long("nodes")
+                .value_name("NODES")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("移除节点列表。"),
+        )
+        .arg(
+            Arg::new("query:instance_ids")
+                .long("instance-ids")
+                .value_name("INSTANCE_IDS")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("移除实例列表。"),
+        )
+        .arg(
+            Arg::new("query:concurrency")
+                .long("concurrency")
+                .value_name("CONCURRENCY")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("是否并发移除。")
+                .value_parser(["true", "false"]),
+        )
+}
+#[cfg(feature = "workflows")]
+fn remove_workflow_command() -> Command {
+    Command::new("remove-workflow")
+        .about("(deprecated) 调用RemoveWorkflow删除某个指定工作流。")
+        .long_about(
+            "调用RemoveWorkflow删除某个指定工作流。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`DELETE /gs/workflow/{workflowName}`, action `RemoveWorkflow`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:workflow_name")
+                .long("workflow-name")
+                .value_name("WORKFLOWNAME")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("工作流名称。"),
+        )
+}
+#[cfg(feature = "node_pools")]
+fn repair_cluster_node_pool_command() -> Command {
+    cli::body_args(
+        Command::new("repair-cluster-node-pool")
+            .about(
+                "您可以调用RepairClusterNodePool接口修复指定集群节点池的异常节点，使节点保持正常运行状态。",
+            )
+            .long_about(
+                "您可以调用RepairClusterNodePool接口修复指定集群节点池的异常节点，使节点保持正常运行状态。\n\n# HTTP\n\n`POST /clusters/{cluster_id}/nodepools/{nodepool_id}/repair`, action `RepairClusterNodePool`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID"),
+            )
+            .arg(
+                Arg::new("path:nodepool_id")
+                    .long("nodepool-id")
+                    .value_name("NODEPOOL_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("节点池ID"),
+            )
+            .arg(
+                Arg::new("body:auto_restart")
+                    .long("auto-restart")
+                    .value_name("AUTO_RESTART")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否允许重启实例。 (body member `auto_restart`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            ),
+    )
+}
+#[cfg(feature = "deprecated")]
+fn resume_component_upgrade_command() -> Command {
+    Command::new("resume-component-upgrade")
+        .about(
+            "(deprecated) 调用ResumeComponentUpgrade重新启动被暂停的组件升级任务。",
+        )
+        .long_about(
+            "调用ResumeComponentUpgrade重新启动被暂停的组件升级任务。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`POST /clusters/{clusterid}/components/{componentid}/resume`, action `ResumeComponentUpgrade`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:clusterid")
+                .long("clusterid")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+        .arg(
+            Arg::new("path:componentid")
+                .long("componentid")
+                .value_name("COMPONENTID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("组件ID。"),
+        )
+}
+#[cfg(feature = "tasks")]
+fn resume_task_command() -> Command {
+    Command::new("resume-task")
+        .about("您可以调用ResumeTask接口，恢复已暂停的集群任务。")
+        .long_about(
+            "您可以调用ResumeTask接口，恢复已暂停的集群任务。\n\n# HTTP\n\n`POST /tasks/{task_id}/resume`, action `ResumeTask`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:task_id")
+                .long("task-id")
+                .value_name("TASK_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("任务ID。"),
+        )
+}
+#[cfg(feature = "upgrades")]
+fn resume_upgrade_cluster_command() -> Command {
+    Command::new("resume-upgrade-cluster")
+        .about(
+            "(deprecated) 根据集群ID，恢复升级处于升级暂停状态的集群。",
+        )
+        .long_about(
+            "根据集群ID，恢复升级处于升级暂停状态的集群。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`POST /api/v2/clusters/{ClusterId}/upgrade/resume`, action `ResumeUpgradeCluster`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "clusters")]
+fn run_cluster_check_command() -> Command {
+    cli::body_args(
+        Command::new("run-cluster-check")
+            .about(
+                "容器智能运维平台提供丰富的Kubernetes集群检查能力，包括集群升级检查、集群迁移检查、组件安装检查、组件升级检查、节点池检查等。在正式执行升级、迁移或安装操作前，容器智能运维平台会自动触发检查，仅当检查通过后您才可以执行变更操作。您也可以手动调用RunClusterCheck接口执行集群检查。建议您定期对集群进行检查和维护，预防集群安全风险。",
+            )
+            .long_about(
+                "容器智能运维平台提供丰富的Kubernetes集群检查能力，包括集群升级检查、集群迁移检查、组件安装检查、组件升级检查、节点池检查等。在正式执行升级、迁移或安装操作前，容器智能运维平台会自动触发检查，仅当检查通过后您才可以执行变更操作。您也可以手动调用RunClusterCheck接口执行集群检查。建议您定期对集群进行检查和维护，预防集群安全风险。\n\n# HTTP\n\n`POST /clusters/{cluster_id}/checks`, action `RunClusterCheck`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTER_ID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:type")
+                    .long("type")
+                    .value_name("TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help("检查类型。 (body member `type`; overrides the body)"),
+            )
+            .arg(
+                Arg::new("body:target")
+                    .long("target")
+                    .value_name("TARGET")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help("检查目标。 (body member `target`; overrides the body)"),
+            ),
+    )
+}
+#[cfg(feature = "clusters")]
+fn scan_cluster_vuls_command() -> Command {
+    Command::new("scan-cluster-vuls")
+        .about(
+            "您可以调用ScanClusterVuls接口扫描ACK集群中潜在的安全漏洞，包括容器工作负载漏洞、三方软件漏洞、CVE漏洞、WebCMS漏洞、Windows操作系统漏洞等。建议您定期扫描集群的安全漏洞，提高集群安全性。",
+        )
+        .long_about(
+            "您可以调用ScanClusterVuls接口扫描ACK集群中潜在的安全漏洞，包括容器工作负载漏洞、三方软件漏洞、CVE漏洞、WebCMS漏洞、Windows操作系统漏洞等。建议您定期扫描集群的安全漏洞，提高集群安全性。\n\n# HTTP\n\n`POST /clusters/{cluster_id}/vuls/scan`, action `ScanClusterVuls`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTER_ID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "alerts")]
+fn start_alert_command() -> Command {
+    cli::body_args(
+        Command::new("start-alert")
+            .about("启动报警规则")
+            .long_about(
+                "启动报警规则\n\n# HTTP\n\n`POST /alert/{ClusterId}/alert_rule/start`, action `StartAlert`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群ID。您可以通过调用ListClusters获取集群ID。",
+                    ),
+            )
+            .arg(
+                Arg::new("body:alert_rule_group_name")
+                    .long("alert-rule-group-name")
+                    .value_name("ALERT_RULE_GROUP_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "需要开启的报警规则集的名称。 (body member `alert_rule_group_name`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:alert_rule_name")
+                    .long("alert-rule-name")
+                    .value_name("ALERT_RULE_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "需要开启的报警规则集中具体报警规则的名称，不填写默认开启整个报警规则集。 (body member `alert_rule_name`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "workflows")]
+fn start_workflow_command() -> Command {
+    cli::body_args(
+        Command::new("start-workflow")
+            .about(
+                "(deprecated) 调用StartWorkflow创建一个新的基因工作流。",
+            )
+            .long_about(
+                "调用StartWorkflow创建一个新的基因工作流。\n\n# Deprecated\n\nDeprecated in the API metadata.\n\n# HTTP\n\n`POST /gs/workflow`, action `StartWorkflow`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("body:workflow_type")
+                    .long("workflow-type")
+                    .value_name("WORKFLOW_TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "工作流类型，可选值：wgs或mapping。 (body member `workflow_type`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:service")
+                    .long("service")
+                    .value_name("SERVICE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "SLA类型，可选值：s、g、p。  (body member `service`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:mapping_oss_region")
+                    .long("mapping-oss-region")
+                    .value_name("MAPPING_OSS_REGION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "mapping oss数据的存放region。 (body member `mapping_oss_region`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:mapping_fastq_first_filename")
+                    .long("mapping-fastq-first-filename")
+                    .value_name("MAPPING_FASTQ_FIRST_FILENAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "mapping的第一个fastq文件名。 (body member `mapping_fastq_first_filename`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:mapping_fastq_second_filename")
+                    .long("mapping-fastq-second-filename")
+                    .value_name("MAPPING_FASTQ_SECOND_FILENAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "mapping的第二个fastq文件名。 (body member `mapping_fastq_second_filename`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:mapping_bucket_name")
+                    .long("mapping-bucket-name")
+                    .value_name("MAPPING_BUCKET_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "存放mapping的bucket名称。 (body member `mapping_bucket_name`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:mapping_fastq_path")
+                    .long("mapping-fastq-path")
+                    .value_name("MAPPING_FASTQ_PATH")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "mapping的fastq文件路径。 (body member `mapping_fastq_path`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:mapping_reference_path")
+                    .long("mapping-reference-path")
+                    .value_name("MAPPING_REFERENCE_PATH")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "mapping的reference文件位置。 (body member `mapping_reference_path`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:mapping_is_mark_dup")
+                    .long("mapping-is-mark-dup")
+                    .value_name("MAPPING_IS_MARK_DUP")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否进行dup。 (body member `mapping_is_mark_dup`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:mapping_bam_out_path")
+                    .long("mapping-bam-out-path")
+                    .value_name("MAPPING_BAM_OUT_PATH")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "bam文件输出路径。 (body member `mapping_bam_out_path`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:mapping_bam_out_filename")
+                    .long("mapping-bam-out-filename")
+                    .value_name("MAPPING_BAM_OUT_FILENAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "bam文件输出名称。 (body member `mapping_bam_out_filename`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:wgs_oss_region")
+                    .long("wgs-oss-region")
+                    .value_name("WGS_OSS_REGION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "wgs oss数据的存放region。 (body member `wgs_oss_region`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:wgs_fastq_first_filename")
+                    .long("wgs-fastq-first-filename")
+                    .value_name("WGS_FASTQ_FIRST_FILENAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "wgs的第一个fastq文件名。 (body member `wgs_fastq_first_filename`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:wgs_fastq_second_filename")
+                    .long("wgs-fastq-second-filename")
+                    .value_name("WGS_FASTQ_SECOND_FILENAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "wgs的第二个fastq文件名。 (body member `wgs_fastq_second_filename`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:wgs_bucket_name")
+                    .long("wgs-bucket-name")
+                    .value_name("WGS_BUCKET_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "存放wgs的bucket名称。 (body member `wgs_bucket_name`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:wgs_fastq_path")
+                    .long("wgs-fastq-path")
+                    .value_name("WGS_FASTQ_PATH")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "wgs的fastq文件路径。 (body member `wgs_fastq_path`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:wgs_reference_path")
+                    .long("wgs-reference-path")
+                    .value_name("WGS_REFERENCE_PATH")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "wgs的reference文件路径。 (body member `wgs_reference_path`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:wgs_vcf_out_path")
+                    .long("wgs-vcf-out-path")
+                    .value_name("WGS_VCF_OUT_PATH")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "wgs的vcf输出路径。 (body member `wgs_vcf_out_path`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:wgs_vcf_out_filename")
+                    .long("wgs-vcf-out-filename")
+                    .value_name("WGS_VCF_OUT_FILENAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "wgs的vcf输出文件名称。 (body member `wgs_vcf_out_filename`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "alerts")]
+fn stop_alert_command() -> Command {
+    cli::body_args(
+        Command::new("stop-alert")
+            .about(
+                "停止ACK报警中心中报警规则，停止整个报警规则集分组、单个报警规则。",
+            )
+            .long_about(
+                "停止ACK报警中心中报警规则，停止整个报警规则集分组、单个报警规则。\n\n# HTTP\n\n`POST /alert/{ClusterId}/alert_rule/stop`, action `StopAlert`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:alert_rule_group_name")
+                    .long("alert-rule-group-name")
+                    .value_name("ALERT_RULE_GROUP_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "需要关闭的报警规则集的名称。 (body member `alert_rule_group_name`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:alert_rule_name")
+                    .long("alert-rule-name")
+                    .value_name("ALERT_RULE_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "需要关闭的报警规则集中具体报警规则的名称，不填写默认关闭整个报警规则集。 (body member `alert_rule_name`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "node_pools")]
+fn sync_cluster_node_pool_command() -> Command {
+    Command::new("sync-cluster-node-pool")
+        .about(
+            "您可以调用SyncClusterNodePool接口同步集群节点池，包含节点池元数据、节点池内节点信息等。",
+        )
+        .long_about(
+            "您可以调用SyncClusterNodePool接口同步集群节点池，包含节点池元数据、节点池内节点信息等。\n\n# HTTP\n\n`POST /clusters/{ClusterId}/sync_nodepools`, action `SyncClusterNodePool`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID。"),
+        )
+}
+#[cfg(feature = "tags")]
+fn tag_resources_command() -> Command {
+    cli::body_args(
+        Command::new("tag-resources")
+            .about(
+                "您可以为集群添加标签键值对，让集群开发或运维人员能够更灵活地对集群进行分类管理，更好的支持监控、成本分析、租户隔离等需求。您可以调用TagResources接口，为集群绑定标签。",
+            )
+            .long_about(
+                "您可以为集群添加标签键值对，让集群开发或运维人员能够更灵活地对集群进行分类管理，更好的支持监控、成本分析、租户隔离等需求。您可以调用TagResources接口，为集群绑定标签。\n\n# HTTP\n\n`PUT /tags`, action `TagResources`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("body:resource_type")
+                    .long("resource-type")
+                    .value_name("RESOURCE_TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "资源类型定义。取值范围：只支持`CLUSTER`这一种资源类型。 (body member `resource_type`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:region_id")
+                    .long("region-id")
+                    .value_name("REGION_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "资源所属的地域ID。 (body member `region_id`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "addons")]
+fn un_install_cluster_addons_command() -> Command {
+    cli::body_args(
+        Command::new("un-install-cluster-addons")
+            .about(
+                "当您无需使用集群某些组件时，您可以调用UnInstallClusterAddons接口指定组件名称，删除组件，并选择是否删除关联的阿里云云资源。",
+            )
+            .long_about(
+                "当您无需使用集群某些组件时，您可以调用UnInstallClusterAddons接口指定组件名称，删除组件，并选择是否删除关联的阿里云云资源。\n\n# HTTP\n\n`POST /clusters/{ClusterId}/components/uninstall`, action `UnInstallClusterAddons`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            ),
+    )
+}
+#[cfg(feature = "tags")]
+fn untag_resources_command() -> Command {
+    Command::new("untag-resources")
+        .about(
+            "当您无需使用集群的标签键值对时，您可以调用UntagResources接口，删除资源标签。",
+        )
+        .long_about(
+            "当您无需使用集群的标签键值对时，您可以调用UntagResources接口，删除资源标签。\n\n# HTTP\n\n`DELETE /tags`, action `UntagResources`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("query:region_id")
+                .long("region-id")
+                .value_name("REGION_ID")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("资源所属的地域ID。"),
+        )
+        .arg(
+            Arg::new("query:resource_ids")
+                .long("resource-ids")
+                .value_name("RESOURCE_IDS")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("资源ID列表。"),
+        )
+        .arg(
+            Arg::new("query:resource_type")
+                .long("resource-type")
+                .value_name("RESOURCE_TYPE")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "资源类型定义。取值范围：只支持`CLUSTER`这一种资源类型。",
+                ),
+        )
+        .arg(
+            Arg::new("query:tag_keys")
+                .long("tag-keys")
+                .value_name("TAG_KEYS")
+                .required(false)
+                .action(ArgAction::Set)
+                .help("资源标签键列表。"),
+        )
+        .arg(
+            Arg::new("query:all")
+                .long("all")
+                .value_name("ALL")
+                .required(false)
+                .action(ArgAction::Set)
+                .help(
+                    "是否删除全部自定义标签，仅当`tag_keys`为空时生效。取值范围：",
+                )
+                .value_parser(["true", "false"]),
+        )
+}
+#[cfg(feature = "alerts")]
+fn update_contact_group_for_alert_command() -> Command {
+    Command::new("update-contact-group-for-alert")
+        .about("更新报警项联系人分组")
+        .long_about(
+            "更新报警项联系人分组\n\n# HTTP\n\n`POST /alert/{ClusterId}/alert_rule/contact_groups`, action `UpdateContactGroupForAlert`; not idempotent: never resent when the outcome is unknown.",
+        )
+        .arg(
+            Arg::new("path:cluster_id")
+                .long("cluster-id")
+                .value_name("CLUSTERID")
+                .required(true)
+                .action(ArgAction::Set)
+                .help("集群ID，可以调用ListCluster接口获取。"),
+        )
+}
+#[cfg(feature = "logs")]
+fn update_control_plane_log_command() -> Command {
+    cli::body_args(
+        Command::new("update-control-plane-log")
+            .about(
+                "ACK托管集群支持收集控制面组件日志并投递到您的SLS Log Project中。控制面组件包括Kube API Server、Kube Scheduler、Kube Controller Manager、Cloud Controller Manager等核心组件。您可以调用UpdateControlPlaneLog接口，修改控制面组件日志配置，例如日志保存时间、采集的组件等。",
+            )
+            .long_about(
+                "ACK托管集群支持收集控制面组件日志并投递到您的SLS Log Project中。控制面组件包括Kube API Server、Kube Scheduler、Kube Controller Manager、Cloud Controller Manager等核心组件。您可以调用UpdateControlPlaneLog接口，修改控制面组件日志配置，例如日志保存时间、采集的组件等。\n\n# HTTP\n\n`PUT /clusters/{ClusterId}/controlplanelog`, action `UpdateControlPlaneLog`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:log_project")
+                    .long("log-project")
+                    .value_name("LOG_PROJECT")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "控制平面组件日志对应存储的SLS Project名称。 (body member `log_project`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:log_ttl")
+                    .long("log-ttl")
+                    .value_name("LOG_TTL")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "日志在SLS logstore里的数据保存时间。取值范围：1~3000，单位：天。 (body member `log_ttl`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:aliuid")
+                    .long("aliuid")
+                    .value_name("ALIUID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "阿里云账号ID。 (body member `aliuid`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "clusters")]
+fn update_k8s_cluster_user_config_expire_command() -> Command {
+    cli::body_args(
+        Command::new("update-k8s-cluster-user-config-expire")
+            .about(
+                "ACK集群下发的KubeConfig过期时间默认为3年。您可以使用阿里云账号（主账号）自定义配置，调用UpdateK8sClusterUserConfigExpire接口指定RAM用户或角色在ACK集群中下发的KubeConfig的过期时间（1～876000小时）。",
+            )
+            .long_about(
+                "ACK集群下发的KubeConfig过期时间默认为3年。您可以使用阿里云账号（主账号）自定义配置，调用UpdateK8sClusterUserConfigExpire接口指定RAM用户或角色在ACK集群中下发的KubeConfig的过期时间（1～876000小时）。\n\n- 该接口只允许被主账号调用。\n- 如果吊销了您在该集群上使用的KubeConfig凭证，设置在该集群KubeConfig自定义过期时间也会被重置，您需要调用该接口重新设置。\n\n# HTTP\n\n`POST /k8s/{ClusterId}/user_config/expire`, action `UpdateK8sClusterUserConfigExpire`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:expire_hour")
+                    .long("expire-hour")
+                    .value_name("EXPIRE_HOUR")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "用户指定的过期时间。单位：小时。 (body member `expire_hour`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:user")
+                    .long("user")
+                    .value_name("USER")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help("用户ID。 (body member `user`; overrides the body)"),
+            ),
+    )
+}
+#[cfg(feature = "others")]
+fn update_resources_delete_protection_command() -> Command {
+    cli::body_args(
+        Command::new("update-resources-delete-protection")
+            .about(
+                "更新指定资源的删除保护状态，当前支持开启或关闭删除保护的资源类型有namespaces和services。",
+            )
+            .long_about(
+                "更新指定资源的删除保护状态，当前支持开启或关闭删除保护的资源类型有namespaces和services。\n\n# HTTP\n\n`PUT /clusters/{ClusterId}/resources/protection`, action `UpdateResourcesDeleteProtection`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("目标集群Id。"),
+            )
+            .arg(
+                Arg::new("body:namespace")
+                    .long("namespace")
+                    .value_name("NAMESPACE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "资源所在的namespace。 (body member `namespace`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:resource_type")
+                    .long("resource-type")
+                    .value_name("RESOURCE_TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "删除保护的资源类型，支持namespaces和services。 (body member `resource_type`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:enable")
+                    .long("enable")
+                    .value_name("ENABLE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否开启删除保护：开启为true，关闭为false。 (body member `enable`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            ),
+    )
+}
+#[cfg(feature = "templates")]
+fn update_template_command() -> Command {
+    cli::body_args(
+        Command::new("update-template")
+            .about(
+                "编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以调用UpdateTemplate接口更新编排模板配置。",
+            )
+            .long_about(
+                "编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以调用UpdateTemplate接口更新编排模板配置。\n\n# HTTP\n\n`PUT /templates/{TemplateId}`, action `UpdateTemplate`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:template_id")
+                    .long("template-id")
+                    .value_name("TEMPLATEID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("模板ID。"),
+            )
+            .arg(
+                Arg::new("body:description")
+                    .long("description")
+                    .value_name("DESCRIPTION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "部署模板描述信息。 (body member `description`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:name")
+                    .long("name")
+                    .value_name("NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "部署模板名称。 (body member `name`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:tags")
+                    .long("tags")
+                    .value_name("TAGS")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "部署模板标签。 (body member `tags`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:template")
+                    .long("template")
+                    .value_name("TEMPLATE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "YAML格式的模板内容。 (body member `template`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:template_type")
+                    .long("template-type")
+                    .value_name("TEMPLATE_TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "模板类型，值可以是任意值。 (body member `template_type`; overrides the body)",
+                    ),
+            ),
+    )
+}
+#[cfg(feature = "others")]
+fn update_user_permissions_command() -> Command {
+    cli::body_args(
+        Command::new("update-user-permissions")
+            .about(
+                "在ACK集群中，非集群创建者或阿里云账号（主账号）在集群中默认没有任何RBAC权限。您可以调用UpdateUserPermissions接口，更新RAM用户或角色拥有的RBAC访问权限，包括可访问的资源、权限的作用范围、预置的角色类型等，从而更好地管理集群的安全访问控制。",
+            )
+            .long_about(
+                "在ACK集群中，非集群创建者或阿里云账号（主账号）在集群中默认没有任何RBAC权限。您可以调用UpdateUserPermissions接口，更新RAM用户或角色拥有的RBAC访问权限，包括可访问的资源、权限的作用范围、预置的角色类型等，从而更好地管理集群的安全访问控制。\n\n**注意事项**：\n\n- 对目标RAM用户或RAM角色集群授权信息的更新方式包括全量更新与增量更新。全量更新RAM用户或RAM角色集群授权信息操作会覆盖目标RAM用户或RAM角色已有的集群权限，请求时需要包含想要授权给目标RAM用户或RAM角色的所有权限配置。增量更新RAM用户或RAM角色集群授权信息操作包括新增以及删除操作，只会针对请求时包含的集群授权信息进行权限变更，不影响RAM用户或RAM角色的其他集群权限。\n\n# HTTP\n\n`POST /permissions/users/{uid}/update`, action `UpdateUserPermissions`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:uid")
+                    .long("uid")
+                    .value_name("UID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("RAM用户或RAM角色的ID。"),
+            )
+            .arg(
+                Arg::new("query:mode")
+                    .long("mode")
+                    .value_name("MODE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help("授权方式，取值："),
+            ),
+    )
+}
+#[cfg(feature = "upgrades")]
+fn upgrade_cluster_command() -> Command {
+    cli::body_args(
+        Command::new("upgrade-cluster")
+            .about(
+                "为避免过期版本集群潜在的安全和稳定性风险，同时享用新集群版本的新功能，请随ACK集群的版本发布节奏升级集群。升级集群前，请参考Kubernetes版本说明帮助文档了解待升级版本的版本解读、废弃资源API、升级注意事项等，避免因高版本的功能变更导致业务功能不兼容，继而影响集群正常运行。升级集群前请先进行集群升级检查。升级集群版本可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。",
+            )
+            .long_about(
+                "为避免过期版本集群潜在的安全和稳定性风险，同时享用新集群版本的新功能，请随ACK集群的版本发布节奏升级集群。升级集群前，请参考Kubernetes版本说明帮助文档了解待升级版本的版本解读、废弃资源API、升级注意事项等，避免因高版本的功能变更导致业务功能不兼容，继而影响集群正常运行。升级集群前请先进行集群升级检查。升级集群版本可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。\n\n成功调用UpgradeCluster接口后，该API将返回此次升级任务的`task_id`，您可以通过调用任务API管理该操作任务：\n\n- [调用DescribeTaskInfo查询任务详情](~~2667985~~)\n- [调用PauseTask暂停正在运行中的任务](~~2667986~~)\n- [调用ResumeTask恢复运行已暂停的任务](~~2667987~~)\n- [调用CancelTask取消运行中的任务](~~2667988~~)\n\n# HTTP\n\n`POST /api/v2/clusters/{ClusterId}/upgrade`, action `UpgradeCluster`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("body:component_name")
+                    .long("component-name")
+                    .value_name("COMPONENT_NAME")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "已废弃，无需传递。 (body member `component_name`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:next_version")
+                    .long("next-version")
+                    .value_name("NEXT_VERSION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "集群升级的目标版本。 (body member `next_version`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:version")
+                    .long("body-version")
+                    .value_name("VERSION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "已废弃，无需传递，请使用 next_version 参数传入升级目标版本。 (body member `version`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:master_only")
+                    .long("master-only")
+                    .value_name("MASTER_ONLY")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否仅升级master。 (body member `master_only`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            ),
+    )
+}
+#[cfg(feature = "addons")]
+fn upgrade_cluster_addons_command() -> Command {
+    cli::body_args(
+        Command::new("upgrade-cluster-addons")
+            .about(
+                "您可以调用UpgradeClusterAddons接口升级集群组件实例的版本，从而享受新版本带来的功能优化、缺陷修复等。请依次逐个组件升级，确认一个组件升级成功后再升级下一个组件。升级组件前，请了解每个组件升级的注意事项。升级集群组件实例版本可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。",
+            )
+            .long_about(
+                "您可以调用UpgradeClusterAddons接口升级集群组件实例的版本，从而享受新版本带来的功能优化、缺陷修复等。请依次逐个组件升级，确认一个组件升级成功后再升级下一个组件。升级组件前，请了解每个组件升级的注意事项。升级集群组件实例版本可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。\n\n# HTTP\n\n`POST /clusters/{ClusterId}/components/upgrade`, action `UpgradeClusterAddons`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            ),
+    )
+}
+#[cfg(feature = "node_pools")]
+fn upgrade_cluster_nodepool_command() -> Command {
+    cli::body_args(
+        Command::new("upgrade-cluster-nodepool")
+            .about(
+                "您可以调用UpgradeClusterNodepool接口升级指定集群节点池的kubelet版本（建议与控制面版本一致）、操作系统版本或容器运行时版本。",
+            )
+            .long_about(
+                "您可以调用UpgradeClusterNodepool接口升级指定集群节点池的kubelet版本（建议与控制面版本一致）、操作系统版本或容器运行时版本。\n\n通过UpgradeClusterNodepool可升级指定集群节点池内节点的Kubernetes版本、操作系统版本或容器运行时版本。成功调用UpgradeClusterNodepool接口后，该API将返回此次升级任务的`task_id`，您可以通过调用任务API管理该操作任务：\n\n- [调用DescribeTaskInfo查询任务详情](~~2667985~~)\n- [调用PauseTask暂停正在运行中的任务](~~2667986~~)\n- [调用ResumeTask恢复运行已暂停的任务](~~2667987~~)\n- [调用CancelTask取消运行中的任务](~~2667988~~)\n\n# HTTP\n\n`POST /clusters/{ClusterId}/nodepools/{NodepoolId}/upgrade`, action `UpgradeClusterNodepool`; not idempotent: never resent when the outcome is unknown.",
+            )
+            .arg(
+                Arg::new("path:cluster_id")
+                    .long("cluster-id")
+                    .value_name("CLUSTERID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("集群ID。"),
+            )
+            .arg(
+                Arg::new("path:nodepool_id")
+                    .long("nodepool-id")
+                    .value_name("NODEPOOLID")
+                    .required(true)
+                    .action(ArgAction::Set)
+                    .help("节点池ID。"),
+            )
+            .arg(
+                Arg::new("body:image_id")
+                    .long("image-id")
+                    .value_name("IMAGE_ID")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点系统镜像ID。 (body member `image_id`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:runtime_version")
+                    .long("runtime-version")
+                    .value_name("RUNTIME_VERSION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点运行时版本。您可以调用[DescribeKubernetesVersionMetadata](~~2667899~~)在runtime中获取运行时版本信息。 (body member `runtime_version`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:kubernetes_version")
+                    .long("kubernetes-version")
+                    .value_name("KUBERNETES_VERSION")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "节点Kubernetes版本。您可以调用[DescribeKubernetesVersionMetadata](~~2667899~~)在current_version中获取当前集群版本信息。 (body member `kubernetes_version`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:runtime_type")
+                    .long("runtime-type")
+                    .value_name("RUNTIME_TYPE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "运行时类型。您可以调用[DescribeKubernetesVersionMetadata](~~2667899~~)在runtime中获取运行时信息。 (body member `runtime_type`; overrides the body)",
+                    ),
+            )
+            .arg(
+                Arg::new("body:use_replace")
+                    .long("use-replace")
+                    .value_name("USE_REPLACE")
+                    .required(false)
+                    .action(ArgAction::Set)
+                    .help(
+                        "是否使用替盘升级。取值： (body member `use_replace`; overrides the body)",
+                    )
+                    .value_parser(["true", "false"]),
+            ),
+    )
+}
+#[cfg(feature = "clusters")]
 async fn run_describe_cluster_detail(
     context: &Context,
     matches: &ArgMatches,
@@ -382,6 +6027,7 @@ async fn run_describe_cluster_detail(
     }
     cli::execute(context, request, extras).await
 }
+#[cfg(feature = "nodes")]
 async fn run_describe_cluster_nodes(
     context: &Context,
     matches: &ArgMatches,
@@ -413,6 +6059,7 @@ async fn run_describe_cluster_nodes(
     }
     cli::execute(context, request, extras).await
 }
+#[cfg(feature = "tasks")]
 async fn run_describe_task_info(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
@@ -423,6 +6070,7 @@ async fn run_describe_task_info(context: &Context, matches: &ArgMatches) -> Resu
     }
     cli::execute(context, request, extras).await
 }
+#[cfg(feature = "node_pools")]
 async fn run_scale_cluster_node_pool(
     context: &Context,
     matches: &ArgMatches,
@@ -445,29 +6093,46 @@ async fn run_scale_cluster_node_pool(
     if let Some(value) = matches.get_one::<String>("path:nodepool_id") {
         request.nodepool_id = cli::parse_flag(value, "nodepool-id")?;
     }
-    if matches.get_flag("wait") {
-        let follow = cli::Follow {
-            request: |
-                answer: &crate::operations::scale_cluster_node_pool::ScaleClusterNodePoolResponse|
-            {
-                Some(crate::operations::describe_task_info::DescribeTaskInfoRequest {
-                    task_id: answer.task_id.clone()?,
-                    ..Default::default()
-                })
-            },
-            describe: |
-                answer: &crate::operations::scale_cluster_node_pool::ScaleClusterNodePoolResponse|
-            {
-                format!(
-                    "{} {}", "task id", answer.task_id.as_deref().unwrap_or("(none)")
-                )
-            },
-        };
-        return cli::execute_and_wait(context, request, extras, follow, cli::wait_timeout(matches))
+    #[cfg(feature = "tasks")]
+    {
+        if matches.get_flag("wait") {
+            let follow = cli::Follow {
+                request: |
+                    answer: &crate::operations::scale_cluster_node_pool::ScaleClusterNodePoolResponse|
+                {
+                    Some(crate::operations::describe_task_info::DescribeTaskInfoRequest {
+                        task_id: answer.task_id.clone()?,
+                        ..Default::default()
+                    })
+                },
+                describe: |
+                    answer: &crate::operations::scale_cluster_node_pool::ScaleClusterNodePoolResponse|
+                {
+                    format!(
+                        "{} {}", "task id", answer.task_id.as_deref().unwrap_or("(none)")
+                    )
+                },
+            };
+            return cli::execute_and_wait(
+                context,
+                request,
+                extras,
+                follow,
+                cli::wait_timeout(matches),
+            )
             .await;
+        }
+    }
+    #[cfg(not(feature = "tasks"))]
+    if matches.get_flag("wait") {
+        return Err(Failure::new(
+            cli::exit::INVALID,
+            "--wait needs the `tasks` feature of the generated crate",
+        ));
     }
     cli::execute(context, request, extras).await
 }
+#[cfg(feature = "clusters")]
 async fn run_scale_out_cluster(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
@@ -604,26 +6269,3335 @@ async fn run_scale_out_cluster(context: &Context, matches: &ArgMatches) -> Resul
     if let Some(value) = matches.get_one::<String>("path:cluster_id") {
         request.cluster_id = cli::parse_flag(value, "cluster-id")?;
     }
-    if matches.get_flag("wait") {
-        let follow = cli::Follow {
-            request: |answer: &crate::operations::scale_out_cluster::ScaleOutClusterResponse| {
-                Some(
-                    crate::operations::describe_task_info::DescribeTaskInfoRequest {
-                        task_id: answer.task_id.clone()?,
-                        ..Default::default()
+    #[cfg(feature = "tasks")]
+    {
+        if matches.get_flag("wait") {
+            let follow = cli::Follow {
+                request:
+                    |answer: &crate::operations::scale_out_cluster::ScaleOutClusterResponse| {
+                        Some(
+                            crate::operations::describe_task_info::DescribeTaskInfoRequest {
+                                task_id: answer.task_id.clone()?,
+                                ..Default::default()
+                            },
+                        )
                     },
-                )
-            },
-            describe: |answer: &crate::operations::scale_out_cluster::ScaleOutClusterResponse| {
-                format!(
-                    "{} {}",
-                    "task id",
-                    answer.task_id.as_deref().unwrap_or("(none)")
-                )
-            },
-        };
-        return cli::execute_and_wait(context, request, extras, follow, cli::wait_timeout(matches))
+                describe:
+                    |answer: &crate::operations::scale_out_cluster::ScaleOutClusterResponse| {
+                        format!(
+                            "{} {}",
+                            "task id",
+                            answer.task_id.as_deref().unwrap_or("(none)")
+                        )
+                    },
+            };
+            return cli::execute_and_wait(
+                context,
+                request,
+                extras,
+                follow,
+                cli::wait_timeout(matches),
+            )
             .await;
+        }
+    }
+    #[cfg(not(feature = "tasks"))]
+    if matches.get_flag("wait") {
+        return Err(Failure::new(
+            cli::exit::INVALID,
+            "--wait needs the `tasks` feature of the generated crate",
+        ));
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "nodes")]
+async fn run_attach_instances(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:key_pair",
+        "key-pair",
+        "key_pair",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:password",
+        "password",
+        "password",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:format_disk",
+        "format-disk",
+        "format_disk",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:keep_instance_name",
+        "keep-instance-name",
+        "keep_instance_name",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:is_edge_worker",
+        "is-edge-worker",
+        "is_edge_worker",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:nodepool_id",
+        "nodepool-id",
+        "nodepool_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:image_id",
+        "image-id",
+        "image_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:cpu_policy",
+        "cpu-policy",
+        "cpu_policy",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:user_data",
+        "user-data",
+        "user_data",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::attach_instances::AttachInstancesRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_attach_instances_to_node_pool(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:password",
+        "password",
+        "password",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:format_disk",
+        "format-disk",
+        "format_disk",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:keep_instance_name",
+        "keep-instance-name",
+        "keep_instance_name",
+        FlagKind::Boolean,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::attach_instances_to_node_pool::AttachInstancesToNodePoolRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:nodepool_id") {
+        request.nodepool_id = cli::parse_flag(value, "nodepool-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "upgrades")]
+async fn run_cancel_cluster_upgrade(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::cancel_cluster_upgrade::CancelClusterUpgradeRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "deprecated")]
+async fn run_cancel_component_upgrade(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::cancel_component_upgrade::CancelComponentUpgradeRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:component_id") {
+        request.component_id = cli::parse_flag(value, "component-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "others")]
+async fn run_cancel_operation_plan(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::cancel_operation_plan::CancelOperationPlanRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:plan_id") {
+        request.plan_id = cli::parse_flag(value, "plan-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "tasks")]
+async fn run_cancel_task(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::cancel_task::CancelTaskRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:task_id") {
+        request.task_id = cli::parse_flag(value, "task-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "workflows")]
+async fn run_cancel_workflow(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:action",
+        "action",
+        "action",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::cancel_workflow::CancelWorkflowRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:workflow_name") {
+        request.workflow_name = cli::parse_flag(value, "workflow-name")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "logs")]
+async fn run_check_control_plane_log_enable(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::check_control_plane_log_enable::CheckControlPlaneLogEnableRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "others")]
+async fn run_check_service_role(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = cli::read_body(matches)?;
+    let (request, extras) = cli::parse_request::<
+        crate::operations::check_service_role::CheckServiceRoleRequest,
+    >(body, context.no_validate())?;
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_create_autoscaling_config(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:cool_down_duration",
+        "cool-down-duration",
+        "cool_down_duration",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:unneeded_duration",
+        "unneeded-duration",
+        "unneeded_duration",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:utilization_threshold",
+        "utilization-threshold",
+        "utilization_threshold",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:gpu_utilization_threshold",
+        "gpu-utilization-threshold",
+        "gpu_utilization_threshold",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:scan_interval",
+        "scan-interval",
+        "scan_interval",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:scale_down_enabled",
+        "scale-down-enabled",
+        "scale_down_enabled",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:expander",
+        "expander",
+        "expander",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:skip_nodes_with_system_pods",
+        "skip-nodes-with-system-pods",
+        "skip_nodes_with_system_pods",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:skip_nodes_with_local_storage",
+        "skip-nodes-with-local-storage",
+        "skip_nodes_with_local_storage",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:daemonset_eviction_for_nodes",
+        "daemonset-eviction-for-nodes",
+        "daemonset_eviction_for_nodes",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:max_graceful_termination_sec",
+        "max-graceful-termination-sec",
+        "max_graceful_termination_sec",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:min_replica_count",
+        "min-replica-count",
+        "min_replica_count",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:recycle_node_deletion_enabled",
+        "recycle-node-deletion-enabled",
+        "recycle_node_deletion_enabled",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:scale_up_from_zero",
+        "scale-up-from-zero",
+        "scale_up_from_zero",
+        FlagKind::Boolean,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::create_autoscaling_config::CreateAutoscalingConfigRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_create_cluster(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:name",
+        "name",
+        "name",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:region_id",
+        "region-id",
+        "region_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:cluster_type",
+        "cluster-type",
+        "cluster_type",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:cluster_spec",
+        "cluster-spec",
+        "cluster_spec",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:kubernetes_version",
+        "kubernetes-version",
+        "kubernetes_version",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:vpcid",
+        "vpcid",
+        "vpcid",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:container_cidr",
+        "container-cidr",
+        "container_cidr",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:service_cidr",
+        "service-cidr",
+        "service_cidr",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:security_group_id",
+        "security-group-id",
+        "security_group_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:is_enterprise_security_group",
+        "is-enterprise-security-group",
+        "is_enterprise_security_group",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:snat_entry",
+        "snat-entry",
+        "snat_entry",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:endpoint_public_access",
+        "endpoint-public-access",
+        "endpoint_public_access",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:ssh_flags",
+        "ssh-flags",
+        "ssh_flags",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:timezone",
+        "timezone",
+        "timezone",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:node_cidr_mask",
+        "node-cidr-mask",
+        "node_cidr_mask",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:user_ca",
+        "user-ca",
+        "user_ca",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:user_data",
+        "user-data",
+        "user_data",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:cluster_domain",
+        "cluster-domain",
+        "cluster_domain",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:node_name_mode",
+        "node-name-mode",
+        "node_name_mode",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:custom_san",
+        "custom-san",
+        "custom_san",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:encryption_provider_key",
+        "encryption-provider-key",
+        "encryption_provider_key",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:service_account_issuer",
+        "service-account-issuer",
+        "service_account_issuer",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:api_audiences",
+        "api-audiences",
+        "api_audiences",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:image_id",
+        "image-id",
+        "image_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:cloud_monitor_flags",
+        "cloud-monitor-flags",
+        "cloud_monitor_flags",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:platform",
+        "platform",
+        "platform",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:os_type",
+        "os-type",
+        "os_type",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:soc_enabled",
+        "soc-enabled",
+        "soc_enabled",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:security_hardening_os",
+        "security-hardening-os",
+        "security_hardening_os",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:cis_enabled",
+        "cis-enabled",
+        "cis_enabled",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:cpu_policy",
+        "cpu-policy",
+        "cpu_policy",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:proxy_mode",
+        "proxy-mode",
+        "proxy_mode",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:node_port_range",
+        "node-port-range",
+        "node_port_range",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:key_pair",
+        "key-pair",
+        "key_pair",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:login_password",
+        "login-password",
+        "login_password",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:master_count",
+        "master-count",
+        "master_count",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:master_system_disk_category",
+        "master-system-disk-category",
+        "master_system_disk_category",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:master_system_disk_size",
+        "master-system-disk-size",
+        "master_system_disk_size",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:master_system_disk_performance_level",
+        "master-system-disk-performance-level",
+        "master_system_disk_performance_level",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:master_system_disk_snapshot_policy_id",
+        "master-system-disk-snapshot-policy-id",
+        "master_system_disk_snapshot_policy_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:master_instance_charge_type",
+        "master-instance-charge-type",
+        "master_instance_charge_type",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:master_period_unit",
+        "master-period-unit",
+        "master_period_unit",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:master_period",
+        "master-period",
+        "master_period",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:master_auto_renew",
+        "master-auto-renew",
+        "master_auto_renew",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:master_auto_renew_period",
+        "master-auto-renew-period",
+        "master_auto_renew_period",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:num_of_nodes",
+        "num-of-nodes",
+        "num_of_nodes",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:worker_system_disk_category",
+        "worker-system-disk-category",
+        "worker_system_disk_category",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:worker_system_disk_size",
+        "worker-system-disk-size",
+        "worker_system_disk_size",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:worker_system_disk_snapshot_policy_id",
+        "worker-system-disk-snapshot-policy-id",
+        "worker_system_disk_snapshot_policy_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:worker_system_disk_performance_level",
+        "worker-system-disk-performance-level",
+        "worker_system_disk_performance_level",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:worker_instance_charge_type",
+        "worker-instance-charge-type",
+        "worker_instance_charge_type",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:worker_period_unit",
+        "worker-period-unit",
+        "worker_period_unit",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:worker_period",
+        "worker-period",
+        "worker_period",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:worker_auto_renew",
+        "worker-auto-renew",
+        "worker_auto_renew",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:worker_auto_renew_period",
+        "worker-auto-renew-period",
+        "worker_auto_renew_period",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:format_disk",
+        "format-disk",
+        "format_disk",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:keep_instance_name",
+        "keep-instance-name",
+        "keep_instance_name",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:nat_gateway",
+        "nat-gateway",
+        "nat_gateway",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:zone_id",
+        "zone-id",
+        "zone_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:profile",
+        "body-profile",
+        "profile",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:logging_type",
+        "logging-type",
+        "logging_type",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:controlplane_log_ttl",
+        "controlplane-log-ttl",
+        "controlplane_log_ttl",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:controlplane_log_project",
+        "controlplane-log-project",
+        "controlplane_log_project",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:deletion_protection",
+        "deletion-protection",
+        "deletion_protection",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:disable_rollback",
+        "disable-rollback",
+        "disable_rollback",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:timeout_mins",
+        "timeout-mins",
+        "timeout_mins",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:image_type",
+        "image-type",
+        "image_type",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:load_balancer_spec",
+        "load-balancer-spec",
+        "load_balancer_spec",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:enable_rrsa",
+        "enable-rrsa",
+        "enable_rrsa",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:resource_group_id",
+        "resource-group-id",
+        "resource_group_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:charge_type",
+        "charge-type",
+        "charge_type",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:period_unit",
+        "period-unit",
+        "period_unit",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:period",
+        "period",
+        "period",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:ip_stack",
+        "ip-stack",
+        "ip_stack",
+        FlagKind::Text,
+    )?;
+    let (request, extras) = cli::parse_request::<
+        crate::operations::create_cluster::CreateClusterRequest,
+    >(body, context.no_validate())?;
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "others")]
+async fn run_create_cluster_diagnosis(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:type",
+        "type",
+        "type",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::create_cluster_diagnosis::CreateClusterDiagnosisRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_create_cluster_node_pool(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:count",
+        "count",
+        "count",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:max_nodes",
+        "max-nodes",
+        "max_nodes",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:interconnect_mode",
+        "interconnect-mode",
+        "interconnect_mode",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::create_cluster_node_pool::CreateClusterNodePoolRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "deprecated")]
+async fn run_create_kubernetes_trigger(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:cluster_id",
+        "cluster-id",
+        "cluster_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:project_id",
+        "project-id",
+        "project_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:action",
+        "action",
+        "action",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:type",
+        "type",
+        "type",
+        FlagKind::Text,
+    )?;
+    let (request, extras) = cli::parse_request::<
+        crate::operations::create_kubernetes_trigger::CreateKubernetesTriggerRequest,
+    >(body, context.no_validate())?;
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "templates")]
+async fn run_create_template(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:name",
+        "name",
+        "name",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:template",
+        "template",
+        "template",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:tags",
+        "tags",
+        "tags",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:description",
+        "description",
+        "description",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:template_type",
+        "template-type",
+        "template_type",
+        FlagKind::Text,
+    )?;
+    let (request, extras) = cli::parse_request::<
+        crate::operations::create_template::CreateTemplateRequest,
+    >(body, context.no_validate())?;
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "triggers")]
+async fn run_create_trigger(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:body_cluster_id",
+        "body-cluster-id",
+        "cluster_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:project_id",
+        "project-id",
+        "project_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:action",
+        "action",
+        "action",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:type",
+        "type",
+        "type",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::create_trigger::CreateTriggerRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "alerts")]
+async fn run_delete_alert_contact(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::delete_alert_contact::DeleteAlertContactRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("query:contact_ids") {
+        request.contact_ids = Some(cli::parse_json_flag(value, "contact-ids")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "alerts")]
+async fn run_delete_alert_contact_group(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::delete_alert_contact_group::DeleteAlertContactGroupRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("query:contact_group_ids") {
+        request.contact_group_ids = Some(cli::parse_json_flag(value, "contact-group-ids")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_delete_cluster(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::delete_cluster::DeleteClusterRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:retain_all_resources") {
+        request.retain_all_resources = Some(cli::parse_flag(value, "retain-all-resources")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:keep_slb") {
+        request.keep_slb = Some(cli::parse_flag(value, "keep-slb")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:retain_resources") {
+        request.retain_resources = Some(cli::parse_json_flag(value, "retain-resources")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:delete_options") {
+        request.delete_options = Some(cli::parse_json_flag(value, "delete-options")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_delete_cluster_nodepool(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::delete_cluster_nodepool::DeleteClusterNodepoolRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:nodepool_id") {
+        request.nodepool_id = cli::parse_flag(value, "nodepool-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:force") {
+        request.force = Some(cli::parse_flag(value, "force")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "nodes")]
+async fn run_delete_cluster_nodes(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:drain_node",
+        "drain-node",
+        "drain_node",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:release_node",
+        "release-node",
+        "release_node",
+        FlagKind::Boolean,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::delete_cluster_nodes::DeleteClusterNodesRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "deprecated")]
+async fn run_delete_kubernetes_trigger(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::delete_kubernetes_trigger::DeleteKubernetesTriggerRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:id") {
+        request.id = cli::parse_flag(value, "id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "policies")]
+async fn run_delete_policy_instance(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::delete_policy_instance::DeletePolicyInstanceRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:policy_name") {
+        request.policy_name = cli::parse_flag(value, "policy-name")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:instance_name") {
+        request.instance_name = Some(cli::parse_flag(value, "instance-name")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "templates")]
+async fn run_delete_template(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::delete_template::DeleteTemplateRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:template_id") {
+        request.template_id = cli::parse_flag(value, "template-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "triggers")]
+async fn run_delete_trigger(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::delete_trigger::DeleteTriggerRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:id") {
+        request.id = cli::parse_flag(value, "id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "policies")]
+async fn run_deploy_policy_instance(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:action",
+        "action",
+        "action",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::deploy_policy_instance::DeployPolicyInstanceRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:policy_name") {
+        request.policy_name = cli::parse_flag(value, "policy-name")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "workflows")]
+async fn run_descirbe_workflow(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::descirbe_workflow::DescirbeWorkflowRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:workflow_name") {
+        request.workflow_name = cli::parse_flag(value, "workflow-name")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "addons")]
+async fn run_describe_addon(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_addon::DescribeAddonRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:addon_name") {
+        request.addon_name = cli::parse_flag(value, "addon-name")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:region_id") {
+        request.region_id = Some(cli::parse_flag(value, "region-id")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_type") {
+        request.cluster_type = Some(cli::parse_flag(value, "cluster-type")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:profile") {
+        request.profile = Some(cli::parse_flag(value, "query-profile")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_spec") {
+        request.cluster_spec = Some(cli::parse_flag(value, "cluster-spec")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_version") {
+        request.cluster_version = Some(cli::parse_flag(value, "cluster-version")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_id") {
+        request.cluster_id = Some(cli::parse_flag(value, "cluster-id")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:version") {
+        request.version = Some(cli::parse_flag(value, "query-version")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "addons")]
+async fn run_describe_addons(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_addons::DescribeAddonsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("query:region") {
+        request.region = Some(cli::parse_flag(value, "query-region")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_type") {
+        request.cluster_type = Some(cli::parse_flag(value, "cluster-type")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_profile") {
+        request.cluster_profile = Some(cli::parse_flag(value, "cluster-profile")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_spec") {
+        request.cluster_spec = Some(cli::parse_flag(value, "cluster-spec")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_version") {
+        request.cluster_version = Some(cli::parse_flag(value, "cluster-version")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "addons")]
+async fn run_describe_cluster_addon_instance(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_addon_instance::DescribeClusterAddonInstanceRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:addon_name") {
+        request.addon_name = cli::parse_flag(value, "addon-name")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "addons")]
+async fn run_describe_cluster_addon_metadata(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_addon_metadata::DescribeClusterAddonMetadataRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:component_id") {
+        request.component_id = cli::parse_flag(value, "component-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:version") {
+        request.version = Some(cli::parse_flag(value, "query-version")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "deprecated")]
+async fn run_describe_cluster_addon_upgrade_status(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_addon_upgrade_status::DescribeClusterAddonUpgradeStatusRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:component_id") {
+        request.component_id = cli::parse_flag(value, "component-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "addons")]
+async fn run_describe_cluster_addons_upgrade_status(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_addons_upgrade_status::DescribeClusterAddonsUpgradeStatusRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:component_ids") {
+        request.component_ids = Some(cli::parse_json_flag(value, "component-ids")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "addons")]
+async fn run_describe_cluster_addons_version(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_addons_version::DescribeClusterAddonsVersionRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_describe_cluster_attach_scripts(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:nodepool_id",
+        "nodepool-id",
+        "nodepool_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:format_disk",
+        "format-disk",
+        "format_disk",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:keep_instance_name",
+        "keep-instance-name",
+        "keep_instance_name",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:arch",
+        "arch",
+        "arch",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:options",
+        "options",
+        "options",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_attach_scripts::DescribeClusterAttachScriptsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "events")]
+async fn run_describe_cluster_events(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_events::DescribeClusterEventsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:page_size") {
+        request.page_size = Some(cli::parse_flag(value, "page-size")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:page_number") {
+        request.page_number = Some(cli::parse_flag(value, "page-number")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:task_id") {
+        request.task_id = Some(cli::parse_flag(value, "task-id")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_describe_cluster_logs(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_logs::DescribeClusterLogsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_describe_cluster_node_pool_detail(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_node_pool_detail::DescribeClusterNodePoolDetailRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:nodepool_id") {
+        request.nodepool_id = cli::parse_flag(value, "nodepool-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_describe_cluster_node_pools(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_node_pools::DescribeClusterNodePoolsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:nodepool_name") {
+        request.nodepool_name = Some(cli::parse_flag(value, "nodepool-name")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_describe_cluster_resources(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_resources::DescribeClusterResourcesRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:with_addon_resources") {
+        request.with_addon_resources = Some(cli::parse_flag(value, "with-addon-resources")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "tasks")]
+async fn run_describe_cluster_tasks(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_tasks::DescribeClusterTasksRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:page_size") {
+        request.page_size = Some(cli::parse_flag(value, "page-size")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:page_number") {
+        request.page_number = Some(cli::parse_flag(value, "page-number")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_describe_cluster_user_kubeconfig(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_user_kubeconfig::DescribeClusterUserKubeconfigRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:private_ip_address") {
+        request.private_ip_address = Some(cli::parse_flag(value, "private-ip-address")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:temporary_duration_minutes") {
+        request.temporary_duration_minutes =
+            Some(cli::parse_flag(value, "temporary-duration-minutes")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "deprecated")]
+async fn run_describe_cluster_v2_user_kubeconfig(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_v2_user_kubeconfig::DescribeClusterV2UserKubeconfigRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:private_ip_address") {
+        request.private_ip_address = Some(cli::parse_flag(value, "private-ip-address")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_describe_cluster_vuls(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_cluster_vuls::DescribeClusterVulsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "deprecated")]
+async fn run_describe_clusters(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_clusters::DescribeClustersRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("query:name") {
+        request.name = Some(cli::parse_flag(value, "name")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_type") {
+        request.cluster_type = Some(cli::parse_flag(value, "cluster-type")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_describe_clusters_v1(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_clusters_v1::DescribeClustersV1Request,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("query:name") {
+        request.name = Some(cli::parse_flag(value, "name")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_type") {
+        request.cluster_type = Some(cli::parse_flag(value, "cluster-type")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:page_size") {
+        request.page_size = Some(cli::parse_flag(value, "page-size")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:page_number") {
+        request.page_number = Some(cli::parse_flag(value, "page-number")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:profile") {
+        request.profile = Some(cli::parse_flag(value, "query-profile")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_spec") {
+        request.cluster_spec = Some(cli::parse_flag(value, "cluster-spec")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:region_id") {
+        request.region_id = Some(cli::parse_flag(value, "region-id")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_id") {
+        request.cluster_id = Some(cli::parse_flag(value, "cluster-id")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "events")]
+async fn run_describe_events(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_events::DescribeEventsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("query:cluster_id") {
+        request.cluster_id = Some(cli::parse_flag(value, "cluster-id")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:type") {
+        request.r#type = Some(cli::parse_flag(value, "type")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:page_size") {
+        request.page_size = Some(cli::parse_flag(value, "page-size")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:page_number") {
+        request.page_number = Some(cli::parse_flag(value, "page-number")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "deprecated")]
+async fn run_describe_external_agent(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_external_agent::DescribeExternalAgentRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:private_ip_address") {
+        request.private_ip_address = Some(cli::parse_flag(value, "private-ip-address")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:agent_mode") {
+        request.agent_mode = Some(cli::parse_flag(value, "agent-mode")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_describe_kubernetes_version_metadata(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_kubernetes_version_metadata::DescribeKubernetesVersionMetadataRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("query:region") {
+        request.region = Some(cli::parse_flag(value, "query-region")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_type") {
+        request.cluster_type = Some(cli::parse_flag(value, "cluster-type")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:kubernetes_version") {
+        request.kubernetes_version = Some(cli::parse_flag(value, "kubernetes-version")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:profile") {
+        request.profile = Some(cli::parse_flag(value, "query-profile")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:runtime") {
+        request.runtime = Some(cli::parse_flag(value, "runtime")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:mode") {
+        request.mode = Some(cli::parse_flag(value, "mode")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:query_upgradable_version") {
+        request.query_upgradable_version =
+            Some(cli::parse_flag(value, "query-upgradable-version")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_describe_node_pool_vuls(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_node_pool_vuls::DescribeNodePoolVulsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:nodepool_id") {
+        request.nodepool_id = cli::parse_flag(value, "nodepool-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:necessity") {
+        request.necessity = Some(cli::parse_flag(value, "necessity")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "policies")]
+async fn run_describe_policies(context: &Context, _matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (request, extras) = cli::parse_request::<
+        crate::operations::describe_policies::DescribePoliciesRequest,
+    >(body, context.no_validate())?;
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "policies")]
+async fn run_describe_policy_details(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_policy_details::DescribePolicyDetailsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:policy_name") {
+        request.policy_name = cli::parse_flag(value, "policy-name")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "policies")]
+async fn run_describe_policy_governance_in_cluster(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_policy_governance_in_cluster::DescribePolicyGovernanceInClusterRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "policies")]
+async fn run_describe_policy_instances(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_policy_instances::DescribePolicyInstancesRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:policy_name") {
+        request.policy_name = Some(cli::parse_flag(value, "policy-name")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:instance_name") {
+        request.instance_name = Some(cli::parse_flag(value, "instance-name")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "policies")]
+async fn run_describe_policy_instances_status(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_policy_instances_status::DescribePolicyInstancesStatusRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "others")]
+async fn run_describe_resources_delete_protection(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_resources_delete_protection::DescribeResourcesDeleteProtectionRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:resource_type") {
+        request.resource_type = cli::parse_flag(value, "resource-type")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:namespace") {
+        request.namespace = Some(cli::parse_flag(value, "namespace")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:resources") {
+        request.resources = Some(cli::parse_flag(value, "resources")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_describe_subaccount_k8s_cluster_user_config(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_subaccount_k8s_cluster_user_config::DescribeSubaccountK8sClusterUserConfigRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:uid") {
+        request.uid = cli::parse_flag(value, "uid")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:private_ip_address") {
+        request.private_ip_address = Some(cli::parse_flag(value, "private-ip-address")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:temporary_duration_minutes") {
+        request.temporary_duration_minutes =
+            Some(cli::parse_flag(value, "temporary-duration-minutes")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "templates")]
+async fn run_describe_template_attribute(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_template_attribute::DescribeTemplateAttributeRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:template_id") {
+        request.template_id = cli::parse_flag(value, "template-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:template_type") {
+        request.template_type = Some(cli::parse_flag(value, "template-type")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "templates")]
+async fn run_describe_templates(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_templates::DescribeTemplatesRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("query:template_type") {
+        request.template_type = Some(cli::parse_flag(value, "template-type")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:page_num") {
+        request.page_num = Some(cli::parse_flag(value, "page-num")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:page_size") {
+        request.page_size = Some(cli::parse_flag(value, "page-size")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "triggers")]
+async fn run_describe_trigger(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_trigger::DescribeTriggerRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:namespace") {
+        request.namespace = Some(cli::parse_flag(value, "namespace")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:type") {
+        request.r#type = Some(cli::parse_flag(value, "type")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:name") {
+        request.name = Some(cli::parse_flag(value, "name")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:action") {
+        request.action = Some(cli::parse_flag(value, "action")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_describe_user_cluster_namespaces(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_user_cluster_namespaces::DescribeUserClusterNamespacesRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "permissions")]
+async fn run_describe_user_permission(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::describe_user_permission::DescribeUserPermissionRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:uid") {
+        request.uid = cli::parse_flag(value, "uid")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "others")]
+async fn run_describe_user_quota(context: &Context, _matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (request, extras) = cli::parse_request::<
+        crate::operations::describe_user_quota::DescribeUserQuotaRequest,
+    >(body, context.no_validate())?;
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "workflows")]
+async fn run_describe_workflows(context: &Context, _matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (request, extras) = cli::parse_request::<
+        crate::operations::describe_workflows::DescribeWorkflowsRequest,
+    >(body, context.no_validate())?;
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_fix_node_pool_vuls(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:auto_restart",
+        "auto-restart",
+        "auto_restart",
+        FlagKind::Boolean,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::fix_node_pool_vuls::FixNodePoolVulsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:nodepool_id") {
+        request.nodepool_id = cli::parse_flag(value, "nodepool-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "addons")]
+async fn run_get_cluster_addon_instance(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::get_cluster_addon_instance::GetClusterAddonInstanceRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:instance_name") {
+        request.instance_name = cli::parse_flag(value, "instance-name")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_get_cluster_check(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::get_cluster_check::GetClusterCheckRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:check_id") {
+        request.check_id = cli::parse_flag(value, "check-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "others")]
+async fn run_get_cluster_diagnosis_check_items(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::get_cluster_diagnosis_check_items::GetClusterDiagnosisCheckItemsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:diagnosis_id") {
+        request.diagnosis_id = cli::parse_flag(value, "diagnosis-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "others")]
+async fn run_get_cluster_diagnosis_result(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::get_cluster_diagnosis_result::GetClusterDiagnosisResultRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:diagnosis_id") {
+        request.diagnosis_id = cli::parse_flag(value, "diagnosis-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "deprecated")]
+async fn run_get_kubernetes_trigger(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::get_kubernetes_trigger::GetKubernetesTriggerRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:namespace") {
+        request.namespace = Some(cli::parse_flag(value, "namespace")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:type") {
+        request.r#type = Some(cli::parse_flag(value, "type")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:name") {
+        request.name = Some(cli::parse_flag(value, "name")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:action") {
+        request.action = Some(cli::parse_flag(value, "action")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "upgrades")]
+async fn run_get_upgrade_status(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::get_upgrade_status::GetUpgradeStatusRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "permissions")]
+async fn run_grant_permissions(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = cli::read_payload(matches)?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::grant_permissions::GrantPermissionsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:uid") {
+        request.uid = cli::parse_flag(value, "uid")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "addons")]
+async fn run_install_cluster_addons(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = cli::read_payload(matches)?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::install_cluster_addons::InstallClusterAddonsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "addons")]
+async fn run_list_addons(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::list_addons::ListAddonsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("query:region_id") {
+        request.region_id = Some(cli::parse_flag(value, "region-id")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_type") {
+        request.cluster_type = Some(cli::parse_flag(value, "cluster-type")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:profile") {
+        request.profile = Some(cli::parse_flag(value, "query-profile")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_spec") {
+        request.cluster_spec = Some(cli::parse_flag(value, "cluster-spec")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_version") {
+        request.cluster_version = Some(cli::parse_flag(value, "cluster-version")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:cluster_id") {
+        request.cluster_id = Some(cli::parse_flag(value, "cluster-id")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "addons")]
+async fn run_list_cluster_addon_instances(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::list_cluster_addon_instances::ListClusterAddonInstancesRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_list_cluster_checks(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::list_cluster_checks::ListClusterChecksRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:type") {
+        request.r#type = Some(cli::parse_flag(value, "type")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:target") {
+        request.target = Some(cli::parse_flag(value, "target")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "others")]
+async fn run_list_operation_plans(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::list_operation_plans::ListOperationPlansRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("query:cluster_id") {
+        request.cluster_id = Some(cli::parse_flag(value, "cluster-id")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:type") {
+        request.r#type = Some(cli::parse_flag(value, "type")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "tags")]
+async fn run_list_tag_resources(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::list_tag_resources::ListTagResourcesRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("query:resource_ids") {
+        request.resource_ids = Some(cli::parse_json_flag(value, "resource-ids")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:resource_type") {
+        request.resource_type = Some(cli::parse_flag(value, "resource-type")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:region_id") {
+        request.region_id = Some(cli::parse_flag(value, "region-id")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:tags") {
+        request.tags = Some(cli::parse_json_flag(value, "tags")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:next_token") {
+        request.next_token = Some(cli::parse_flag(value, "next-token")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_migrate_cluster(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:oss_bucket_name",
+        "oss-bucket-name",
+        "oss_bucket_name",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:oss_bucket_endpoint",
+        "oss-bucket-endpoint",
+        "oss_bucket_endpoint",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::migrate_cluster::MigrateClusterRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_modify_cluster(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:api_server_eip",
+        "api-server-eip",
+        "api_server_eip",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:api_server_eip_id",
+        "api-server-eip-id",
+        "api_server_eip_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:deletion_protection",
+        "deletion-protection",
+        "deletion_protection",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:instance_deletion_protection",
+        "instance-deletion-protection",
+        "instance_deletion_protection",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:ingress_domain_rebinding",
+        "ingress-domain-rebinding",
+        "ingress_domain_rebinding",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:ingress_loadbalancer_id",
+        "ingress-loadbalancer-id",
+        "ingress_loadbalancer_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:resource_group_id",
+        "resource-group-id",
+        "resource_group_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:enable_rrsa",
+        "enable-rrsa",
+        "enable_rrsa",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:cluster_name",
+        "cluster-name",
+        "cluster_name",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::modify_cluster::ModifyClusterRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "addons")]
+async fn run_modify_cluster_addon(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:config",
+        "config",
+        "config",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::modify_cluster_addon::ModifyClusterAddonRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:component_id") {
+        request.component_id = cli::parse_flag(value, "component-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_modify_cluster_node_pool(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:update_nodes",
+        "update-nodes",
+        "update_nodes",
+        FlagKind::Boolean,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:concurrency",
+        "concurrency",
+        "concurrency",
+        FlagKind::Boolean,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::modify_cluster_node_pool::ModifyClusterNodePoolRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:nodepool_id") {
+        request.nodepool_id = cli::parse_flag(value, "nodepool-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "tags")]
+async fn run_modify_cluster_tags(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = cli::read_payload(matches)?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::modify_cluster_tags::ModifyClusterTagsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_modify_node_pool_node_config(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = cli::read_body(matches)?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::modify_node_pool_node_config::ModifyNodePoolNodeConfigRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:nodepool_id") {
+        request.nodepool_id = cli::parse_flag(value, "nodepool-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "policies")]
+async fn run_modify_policy_instance(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:action",
+        "action",
+        "action",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:instance_name",
+        "instance-name",
+        "instance_name",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::modify_policy_instance::ModifyPolicyInstanceRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:policy_name") {
+        request.policy_name = cli::parse_flag(value, "policy-name")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "others")]
+async fn run_open_ack_service(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::open_ack_service::OpenAckServiceRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("query:type") {
+        request.r#type = Some(cli::parse_flag(value, "type")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "upgrades")]
+async fn run_pause_cluster_upgrade(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::pause_cluster_upgrade::PauseClusterUpgradeRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "deprecated")]
+async fn run_pause_component_upgrade(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::pause_component_upgrade::PauseComponentUpgradeRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:clusterid") {
+        request.clusterid = cli::parse_flag(value, "clusterid")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:componentid") {
+        request.componentid = cli::parse_flag(value, "componentid")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "tasks")]
+async fn run_pause_task(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::pause_task::PauseTaskRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:task_id") {
+        request.task_id = cli::parse_flag(value, "task-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_remove_node_pool_nodes(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::remove_node_pool_nodes::RemoveNodePoolNodesRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:nodepool_id") {
+        request.nodepool_id = cli::parse_flag(value, "nodepool-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:release_node") {
+        request.release_node = Some(cli::parse_flag(value, "release-node")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:drain_node") {
+        request.drain_node = Some(cli::parse_flag(value, "drain-node")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:nodes") {
+        request.nodes = Some(cli::parse_json_flag(value, "nodes")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:instance_ids") {
+        request.instance_ids = Some(cli::parse_json_flag(value, "instance-ids")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:concurrency") {
+        request.concurrency = Some(cli::parse_flag(value, "concurrency")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "workflows")]
+async fn run_remove_workflow(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::remove_workflow::RemoveWorkflowRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:workflow_name") {
+        request.workflow_name = cli::parse_flag(value, "workflow-name")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_repair_cluster_node_pool(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:auto_restart",
+        "auto-restart",
+        "auto_restart",
+        FlagKind::Boolean,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::repair_cluster_node_pool::RepairClusterNodePoolRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:nodepool_id") {
+        request.nodepool_id = cli::parse_flag(value, "nodepool-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "deprecated")]
+async fn run_resume_component_upgrade(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::resume_component_upgrade::ResumeComponentUpgradeRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:clusterid") {
+        request.clusterid = cli::parse_flag(value, "clusterid")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:componentid") {
+        request.componentid = cli::parse_flag(value, "componentid")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "tasks")]
+async fn run_resume_task(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::resume_task::ResumeTaskRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:task_id") {
+        request.task_id = cli::parse_flag(value, "task-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "upgrades")]
+async fn run_resume_upgrade_cluster(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::resume_upgrade_cluster::ResumeUpgradeClusterRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_run_cluster_check(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:type",
+        "type",
+        "type",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:target",
+        "target",
+        "target",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::run_cluster_check::RunClusterCheckRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_scan_cluster_vuls(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::scan_cluster_vuls::ScanClusterVulsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "alerts")]
+async fn run_start_alert(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:alert_rule_group_name",
+        "alert-rule-group-name",
+        "alert_rule_group_name",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:alert_rule_name",
+        "alert-rule-name",
+        "alert_rule_name",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::start_alert::StartAlertRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "workflows")]
+async fn run_start_workflow(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:workflow_type",
+        "workflow-type",
+        "workflow_type",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:service",
+        "service",
+        "service",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:mapping_oss_region",
+        "mapping-oss-region",
+        "mapping_oss_region",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:mapping_fastq_first_filename",
+        "mapping-fastq-first-filename",
+        "mapping_fastq_first_filename",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:mapping_fastq_second_filename",
+        "mapping-fastq-second-filename",
+        "mapping_fastq_second_filename",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:mapping_bucket_name",
+        "mapping-bucket-name",
+        "mapping_bucket_name",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:mapping_fastq_path",
+        "mapping-fastq-path",
+        "mapping_fastq_path",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:mapping_reference_path",
+        "mapping-reference-path",
+        "mapping_reference_path",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:mapping_is_mark_dup",
+        "mapping-is-mark-dup",
+        "mapping_is_mark_dup",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:mapping_bam_out_path",
+        "mapping-bam-out-path",
+        "mapping_bam_out_path",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:mapping_bam_out_filename",
+        "mapping-bam-out-filename",
+        "mapping_bam_out_filename",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:wgs_oss_region",
+        "wgs-oss-region",
+        "wgs_oss_region",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:wgs_fastq_first_filename",
+        "wgs-fastq-first-filename",
+        "wgs_fastq_first_filename",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:wgs_fastq_second_filename",
+        "wgs-fastq-second-filename",
+        "wgs_fastq_second_filename",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:wgs_bucket_name",
+        "wgs-bucket-name",
+        "wgs_bucket_name",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:wgs_fastq_path",
+        "wgs-fastq-path",
+        "wgs_fastq_path",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:wgs_reference_path",
+        "wgs-reference-path",
+        "wgs_reference_path",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:wgs_vcf_out_path",
+        "wgs-vcf-out-path",
+        "wgs_vcf_out_path",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:wgs_vcf_out_filename",
+        "wgs-vcf-out-filename",
+        "wgs_vcf_out_filename",
+        FlagKind::Text,
+    )?;
+    let (request, extras) = cli::parse_request::<
+        crate::operations::start_workflow::StartWorkflowRequest,
+    >(body, context.no_validate())?;
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "alerts")]
+async fn run_stop_alert(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:alert_rule_group_name",
+        "alert-rule-group-name",
+        "alert_rule_group_name",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:alert_rule_name",
+        "alert-rule-name",
+        "alert_rule_name",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::stop_alert::StopAlertRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_sync_cluster_node_pool(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::sync_cluster_node_pool::SyncClusterNodePoolRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "tags")]
+async fn run_tag_resources(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:resource_type",
+        "resource-type",
+        "resource_type",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:region_id",
+        "region-id",
+        "region_id",
+        FlagKind::Text,
+    )?;
+    let (request, extras) = cli::parse_request::<
+        crate::operations::tag_resources::TagResourcesRequest,
+    >(body, context.no_validate())?;
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "addons")]
+async fn run_un_install_cluster_addons(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = cli::read_payload(matches)?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::un_install_cluster_addons::UnInstallClusterAddonsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "tags")]
+async fn run_untag_resources(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::untag_resources::UntagResourcesRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("query:region_id") {
+        request.region_id = Some(cli::parse_flag(value, "region-id")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:resource_ids") {
+        request.resource_ids = Some(cli::parse_json_flag(value, "resource-ids")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:resource_type") {
+        request.resource_type = Some(cli::parse_flag(value, "resource-type")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:tag_keys") {
+        request.tag_keys = Some(cli::parse_json_flag(value, "tag-keys")?);
+    }
+    if let Some(value) = matches.get_one::<String>("query:all") {
+        request.all = Some(cli::parse_flag(value, "all")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "alerts")]
+async fn run_update_contact_group_for_alert(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = serde_json::Map::new();
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::update_contact_group_for_alert::UpdateContactGroupForAlertRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "logs")]
+async fn run_update_control_plane_log(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:log_project",
+        "log-project",
+        "log_project",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:log_ttl",
+        "log-ttl",
+        "log_ttl",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:aliuid",
+        "aliuid",
+        "aliuid",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::update_control_plane_log::UpdateControlPlaneLogRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "clusters")]
+async fn run_update_k8s_cluster_user_config_expire(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:expire_hour",
+        "expire-hour",
+        "expire_hour",
+        FlagKind::Integer,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:user",
+        "user",
+        "user",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::update_k8s_cluster_user_config_expire::UpdateK8sClusterUserConfigExpireRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "others")]
+async fn run_update_resources_delete_protection(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:namespace",
+        "namespace",
+        "namespace",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:resource_type",
+        "resource-type",
+        "resource_type",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:enable",
+        "enable",
+        "enable",
+        FlagKind::Boolean,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::update_resources_delete_protection::UpdateResourcesDeleteProtectionRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "templates")]
+async fn run_update_template(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:description",
+        "description",
+        "description",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:name",
+        "name",
+        "name",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:tags",
+        "tags",
+        "tags",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:template",
+        "template",
+        "template",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:template_type",
+        "template-type",
+        "template_type",
+        FlagKind::Text,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::update_template::UpdateTemplateRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:template_id") {
+        request.template_id = cli::parse_flag(value, "template-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "others")]
+async fn run_update_user_permissions(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = cli::read_payload(matches)?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::update_user_permissions::UpdateUserPermissionsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:uid") {
+        request.uid = cli::parse_flag(value, "uid")?;
+    }
+    if let Some(value) = matches.get_one::<String>("query:mode") {
+        request.mode = Some(cli::parse_flag(value, "mode")?);
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "upgrades")]
+async fn run_upgrade_cluster(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:component_name",
+        "component-name",
+        "component_name",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:next_version",
+        "next-version",
+        "next_version",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:version",
+        "body-version",
+        "version",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:master_only",
+        "master-only",
+        "master_only",
+        FlagKind::Boolean,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::upgrade_cluster::UpgradeClusterRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "addons")]
+async fn run_upgrade_cluster_addons(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let body = cli::read_payload(matches)?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::upgrade_cluster_addons::UpgradeClusterAddonsRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    cli::execute(context, request, extras).await
+}
+#[cfg(feature = "node_pools")]
+async fn run_upgrade_cluster_nodepool(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
+    let mut body = cli::read_body(matches)?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:image_id",
+        "image-id",
+        "image_id",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:runtime_version",
+        "runtime-version",
+        "runtime_version",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:kubernetes_version",
+        "kubernetes-version",
+        "kubernetes_version",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:runtime_type",
+        "runtime-type",
+        "runtime_type",
+        FlagKind::Text,
+    )?;
+    cli::set_body_flag(
+        &mut body,
+        matches,
+        "body:use_replace",
+        "use-replace",
+        "use_replace",
+        FlagKind::Boolean,
+    )?;
+    let (mut request, extras) = cli::parse_request::<
+        crate::operations::upgrade_cluster_nodepool::UpgradeClusterNodepoolRequest,
+    >(body, context.no_validate())?;
+    if let Some(value) = matches.get_one::<String>("path:cluster_id") {
+        request.cluster_id = cli::parse_flag(value, "cluster-id")?;
+    }
+    if let Some(value) = matches.get_one::<String>("path:nodepool_id") {
+        request.nodepool_id = cli::parse_flag(value, "nodepool-id")?;
     }
     cli::execute(context, request, extras).await
 }

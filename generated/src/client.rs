@@ -27,6 +27,7 @@ impl Client {
     /// Queries the details of a cluster: its type, state, version, size and network.
     ///
     /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
     pub fn describe_cluster_detail(
         &self,
     ) -> crate::operations::describe_cluster_detail::DescribeClusterDetailRequestBuilder<Call> {
@@ -38,6 +39,7 @@ impl Client {
     /// Lists the nodes of a cluster, page by page, optionally filtered by node pool, state or instance IDs.
     ///
     /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "nodes")]
     pub fn describe_cluster_nodes(
         &self,
     ) -> crate::operations::describe_cluster_nodes::DescribeClusterNodesRequestBuilder<Call> {
@@ -51,6 +53,7 @@ impl Client {
     /// Tasks are what asynchronous operations such as ScaleOutCluster and ScaleClusterNodePool start; their responses carry the `task_id`.
     ///
     /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "tasks")]
     pub fn describe_task_info(
         &self,
     ) -> crate::operations::describe_task_info::DescribeTaskInfoRequestBuilder<Call> {
@@ -64,6 +67,7 @@ impl Client {
     /// The number of nodes a single call can add is limited by the cluster's node quota, and to at most 500.
     ///
     /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
     pub fn scale_cluster_node_pool(
         &self,
     ) -> crate::operations::scale_cluster_node_pool::ScaleClusterNodePoolRequestBuilder<Call> {
@@ -81,6 +85,7 @@ impl Client {
     /// # Deprecated
     ///
     /// ACK has phased out ScaleOutCluster in favour of node pools. Prefer ScaleClusterNodePool.
+    #[cfg(feature = "clusters")]
     #[deprecated(
         note = "ACK has phased out ScaleOutCluster in favour of node pools. Prefer ScaleClusterNodePool."
     )]
@@ -92,9 +97,1618 @@ impl Client {
             self.inner.call(),
         )
     }
+    /// 添加已有ECS实例到ACK集群。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "nodes")]
+    pub fn attach_instances(
+        &self,
+    ) -> crate::operations::attach_instances::AttachInstancesRequestBuilder<Call> {
+        crate::operations::attach_instances::AttachInstancesRequestBuilder::from_parts(
+            crate::operations::attach_instances::AttachInstancesRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 如果需要将已有ECS实例添加到ACK集群中作为Worker节点，或移除Worker节点后需将节点实例重新加入节点池，您可以调用AttachInstancesToNodePool将已有节点添加到节点池。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn attach_instances_to_node_pool(
+        &self,
+    ) -> crate::operations::attach_instances_to_node_pool::AttachInstancesToNodePoolRequestBuilder<
+        Call,
+    >{
+        crate::operations::attach_instances_to_node_pool::AttachInstancesToNodePoolRequestBuilder::from_parts(
+            crate::operations::attach_instances_to_node_pool::AttachInstancesToNodePoolRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 取消处于升级状态的ACK集群。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "upgrades")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn cancel_cluster_upgrade(
+        &self,
+    ) -> crate::operations::cancel_cluster_upgrade::CancelClusterUpgradeRequestBuilder<Call> {
+        crate::operations::cancel_cluster_upgrade::CancelClusterUpgradeRequestBuilder::from_parts(
+            crate::operations::cancel_cluster_upgrade::CancelClusterUpgradeRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 取消集群组件升级。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "deprecated")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn cancel_component_upgrade(
+        &self,
+    ) -> crate::operations::cancel_component_upgrade::CancelComponentUpgradeRequestBuilder<Call>
+    {
+        crate::operations::cancel_component_upgrade::CancelComponentUpgradeRequestBuilder::from_parts(
+            crate::operations::cancel_component_upgrade::CancelComponentUpgradeRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 使用CancelOperationPlan取消已存在但未执行的自动运维任务执行计划。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "others")]
+    pub fn cancel_operation_plan(
+        &self,
+    ) -> crate::operations::cancel_operation_plan::CancelOperationPlanRequestBuilder<Call> {
+        crate::operations::cancel_operation_plan::CancelOperationPlanRequestBuilder::from_parts(
+            crate::operations::cancel_operation_plan::CancelOperationPlanRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用CancelTask接口，取消集群任务的执行。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "tasks")]
+    pub fn cancel_task(&self) -> crate::operations::cancel_task::CancelTaskRequestBuilder<Call> {
+        crate::operations::cancel_task::CancelTaskRequestBuilder::from_parts(
+            crate::operations::cancel_task::CancelTaskRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 调用CancelWorkflow取消正在运行中的工作流。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "workflows")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn cancel_workflow(
+        &self,
+    ) -> crate::operations::cancel_workflow::CancelWorkflowRequestBuilder<Call> {
+        crate::operations::cancel_workflow::CancelWorkflowRequestBuilder::from_parts(
+            crate::operations::cancel_workflow::CancelWorkflowRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// ACK托管集群支持收集控制面组件日志并投递到您的SLS Log Project中。控制面组件包括Kube API Server、Kube Scheduler、Kube Controller Manager、Cloud Controller Manager等核心组件。您可以调用CheckControlPlaneLogEnable接口，查询控制面组件当前的日志配置，包括日志保存时间、采集的组件等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "logs")]
+    pub fn check_control_plane_log_enable(
+        &self,
+    ) -> crate::operations::check_control_plane_log_enable::CheckControlPlaneLogEnableRequestBuilder<
+        Call,
+    >{
+        crate::operations::check_control_plane_log_enable::CheckControlPlaneLogEnableRequestBuilder::from_parts(
+            crate::operations::check_control_plane_log_enable::CheckControlPlaneLogEnableRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 检查当前阿里云账号是否已授权指定服务角色。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "others")]
+    pub fn check_service_role(
+        &self,
+    ) -> crate::operations::check_service_role::CheckServiceRoleRequestBuilder<Call> {
+        crate::operations::check_service_role::CheckServiceRoleRequestBuilder::from_parts(
+            crate::operations::check_service_role::CheckServiceRoleRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以创建自动弹性伸缩配置，让系统能够按照配置的伸缩规则自动增加或减少计算资源，满足您的集群工作负载的需求。创建过程中，您可以指定扩缩容的度量指标和阈值、扩容顺序、静默时间等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn create_autoscaling_config(
+        &self,
+    ) -> crate::operations::create_autoscaling_config::CreateAutoscalingConfigRequestBuilder<Call>
+    {
+        crate::operations::create_autoscaling_config::CreateAutoscalingConfigRequestBuilder::from_parts(
+            crate::operations::create_autoscaling_config::CreateAutoscalingConfigRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以通过OpenAPI创建ACK集群，包含ACK托管集群、ACK专有集群、ACK Serverless集群，ACK Edge集群以及注册集群。创建集群时，您将完成集群信息、集群组件以及ACK相关云资源的配置。
+    ///
+    /// 本文仅提供创建ACK集群的全量参数配置，关于如何通过OpenAPI创建不同类型ACK集群的具体操作，请参见如下文档操作：
+    /// - [通过OpenAPI创建Kubernetes托管版集群](~~90776~~)
+    /// - [通过OpenAPI创建Kubernetes专有版集群](~~197620~~)
+    /// - [通过OpenAPI创建ACK Serverless集群](~~144246~~)
+    /// - [通过OpenAPI创建ACK Edge集群](~~128204~~)
+    /// - [通过OpenAPI创建基础托管版安全沙箱Kubernetes集群](~~196321~~)
+    /// - [通过OpenAPI创建专有版安全沙箱Kubernetes集群](~~140623~~)
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn create_cluster(
+        &self,
+    ) -> crate::operations::create_cluster::CreateClusterRequestBuilder<Call> {
+        crate::operations::create_cluster::CreateClusterRequestBuilder::from_parts(
+            crate::operations::create_cluster::CreateClusterRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 发起集群诊断
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "others")]
+    pub fn create_cluster_diagnosis(
+        &self,
+    ) -> crate::operations::create_cluster_diagnosis::CreateClusterDiagnosisRequestBuilder<Call>
+    {
+        crate::operations::create_cluster_diagnosis::CreateClusterDiagnosisRequestBuilder::from_parts(
+            crate::operations::create_cluster_diagnosis::CreateClusterDiagnosisRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 通过节点池，您可以更方便地对节点进行分组管理，例如节点运维、节点配置、开启节点自动弹性伸缩、批量管理、指定调度等。您可以调用CreateClusterNodePool为集群创建节点池。推荐您使用托管节点池，以帮助您自动完成部分节点运维操作，例如高危CVE漏洞自动修复、部分故障修复等，从而降低您的节点运维负担。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn create_cluster_node_pool(
+        &self,
+    ) -> crate::operations::create_cluster_node_pool::CreateClusterNodePoolRequestBuilder<Call>
+    {
+        crate::operations::create_cluster_node_pool::CreateClusterNodePoolRequestBuilder::from_parts(
+            crate::operations::create_cluster_node_pool::CreateClusterNodePoolRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 为应用创建触发器。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Listed as deprecated (废弃) in the API metadata.
+    #[cfg(feature = "deprecated")]
+    #[deprecated(note = "Listed as deprecated (废弃) in the API metadata.")]
+    pub fn create_kubernetes_trigger(
+        &self,
+    ) -> crate::operations::create_kubernetes_trigger::CreateKubernetesTriggerRequestBuilder<Call>
+    {
+        crate::operations::create_kubernetes_trigger::CreateKubernetesTriggerRequestBuilder::from_parts(
+            crate::operations::create_kubernetes_trigger::CreateKubernetesTriggerRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以基于这些模板自动化部署和管理集群中的资源，例如Pods、Services、Deployments、ConfigMaps、PersistentVolumes等。您可以调用CreateTemplate接口创建一个编排模板。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "templates")]
+    pub fn create_template(
+        &self,
+    ) -> crate::operations::create_template::CreateTemplateRequestBuilder<Call> {
+        crate::operations::create_template::CreateTemplateRequestBuilder::from_parts(
+            crate::operations::create_template::CreateTemplateRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 为应用创建触发器。
+    ///
+    /// > 创建触发器仅支持Pod的重新部署。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "triggers")]
+    pub fn create_trigger(
+        &self,
+    ) -> crate::operations::create_trigger::CreateTriggerRequestBuilder<Call> {
+        crate::operations::create_trigger::CreateTriggerRequestBuilder::from_parts(
+            crate::operations::create_trigger::CreateTriggerRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 删除报警联系人
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "alerts")]
+    pub fn delete_alert_contact(
+        &self,
+    ) -> crate::operations::delete_alert_contact::DeleteAlertContactRequestBuilder<Call> {
+        crate::operations::delete_alert_contact::DeleteAlertContactRequestBuilder::from_parts(
+            crate::operations::delete_alert_contact::DeleteAlertContactRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 删除报警联系人分组
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "alerts")]
+    pub fn delete_alert_contact_group(
+        &self,
+    ) -> crate::operations::delete_alert_contact_group::DeleteAlertContactGroupRequestBuilder<Call>
+    {
+        crate::operations::delete_alert_contact_group::DeleteAlertContactGroupRequestBuilder::from_parts(
+            crate::operations::delete_alert_contact_group::DeleteAlertContactGroupRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 如果您的集群无需使用，请删除集群并选择是否删除或保留集群的相关资源。删除集群前，请手动清理工作负载（无状态、有状态、任务和定时任务），否则可能导致集群删除失败。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn delete_cluster(
+        &self,
+    ) -> crate::operations::delete_cluster::DeleteClusterRequestBuilder<Call> {
+        crate::operations::delete_cluster::DeleteClusterRequestBuilder::from_parts(
+            crate::operations::delete_cluster::DeleteClusterRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用DeleteClusterNodepool接口删除不再使用的节点池。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn delete_cluster_nodepool(
+        &self,
+    ) -> crate::operations::delete_cluster_nodepool::DeleteClusterNodepoolRequestBuilder<Call> {
+        crate::operations::delete_cluster_nodepool::DeleteClusterNodepoolRequestBuilder::from_parts(
+            crate::operations::delete_cluster_nodepool::DeleteClusterNodepoolRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 当您不再需要集群节点继续工作时，可以调用DeleteClusterNodes接口将集群中的节点移出集群。移除节点时，您可以选择是否同时释放ECS、是否自动排空节点。移除节点会涉及Pod迁移，可能会影响业务，请在业务低峰期操作并提前做好相关的数据备份。
+    ///
+    /// - 移除节点会涉及Pod迁移，可能会影响业务，请在业务低峰期操作。
+    /// - 操作过程中可能存在非预期风险，请提前做好相关的数据备份。
+    /// - 操作过程中，后台会把当前节点设置为不可调度状态。
+    /// - 移除节点仅移除Worker节点，不会移除Master节点。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "nodes")]
+    pub fn delete_cluster_nodes(
+        &self,
+    ) -> crate::operations::delete_cluster_nodes::DeleteClusterNodesRequestBuilder<Call> {
+        crate::operations::delete_cluster_nodes::DeleteClusterNodesRequestBuilder::from_parts(
+            crate::operations::delete_cluster_nodes::DeleteClusterNodesRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 根据应用触发器ID，删除应用触发器。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Listed as deprecated (废弃) in the API metadata.
+    #[cfg(feature = "deprecated")]
+    #[deprecated(note = "Listed as deprecated (废弃) in the API metadata.")]
+    pub fn delete_kubernetes_trigger(
+        &self,
+    ) -> crate::operations::delete_kubernetes_trigger::DeleteKubernetesTriggerRequestBuilder<Call>
+    {
+        crate::operations::delete_kubernetes_trigger::DeleteKubernetesTriggerRequestBuilder::from_parts(
+            crate::operations::delete_kubernetes_trigger::DeleteKubernetesTriggerRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用DeletePolicyInstance接口，在指定集群中删除策略规则实例。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "policies")]
+    pub fn delete_policy_instance(
+        &self,
+    ) -> crate::operations::delete_policy_instance::DeletePolicyInstanceRequestBuilder<Call> {
+        crate::operations::delete_policy_instance::DeletePolicyInstanceRequestBuilder::from_parts(
+            crate::operations::delete_policy_instance::DeletePolicyInstanceRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 当您无需使用某些编排模板时，您可以调用DeleteTemplate接口删除编排模板。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "templates")]
+    pub fn delete_template(
+        &self,
+    ) -> crate::operations::delete_template::DeleteTemplateRequestBuilder<Call> {
+        crate::operations::delete_template::DeleteTemplateRequestBuilder::from_parts(
+            crate::operations::delete_template::DeleteTemplateRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 删除应用触发器。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "triggers")]
+    pub fn delete_trigger(
+        &self,
+    ) -> crate::operations::delete_trigger::DeleteTriggerRequestBuilder<Call> {
+        crate::operations::delete_trigger::DeleteTriggerRequestBuilder::from_parts(
+            crate::operations::delete_trigger::DeleteTriggerRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以在ACK集群中选择安全策略类型，配置策略实例的治理动作（告警或拦截）、作用的命名空间范围等，以创建并部署一个策略实例。您可以调用DeployPolicyInstance接口，在指定集群的命名空间中部署策略规则实例。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "policies")]
+    pub fn deploy_policy_instance(
+        &self,
+    ) -> crate::operations::deploy_policy_instance::DeployPolicyInstanceRequestBuilder<Call> {
+        crate::operations::deploy_policy_instance::DeployPolicyInstanceRequestBuilder::from_parts(
+            crate::operations::deploy_policy_instance::DeployPolicyInstanceRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 调用DescribeWorkflow查询单个工作流的详细信息。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "workflows")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn descirbe_workflow(
+        &self,
+    ) -> crate::operations::descirbe_workflow::DescirbeWorkflowRequestBuilder<Call> {
+        crate::operations::descirbe_workflow::DescirbeWorkflowRequestBuilder::from_parts(
+            crate::operations::descirbe_workflow::DescirbeWorkflowRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用DescribeAddon接口，根据指定地域、集群类型、集群子类型（profile）、集群版本、组件名称等参数查询目标组件的信息，包括组件托管与否、组件分类、支持的自定义参数Schema、兼容的操作系统架构、该版本要求的最低集群版本等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "addons")]
+    pub fn describe_addon(
+        &self,
+    ) -> crate::operations::describe_addon::DescribeAddonRequestBuilder<Call> {
+        crate::operations::describe_addon::DescribeAddonRequestBuilder::from_parts(
+            crate::operations::describe_addon::DescribeAddonRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 查询平台支持的所有组件的详情。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "addons")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn describe_addons(
+        &self,
+    ) -> crate::operations::describe_addons::DescribeAddonsRequestBuilder<Call> {
+        crate::operations::describe_addons::DescribeAddonsRequestBuilder::from_parts(
+            crate::operations::describe_addons::DescribeAddonsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 调用DescribeClusterAddonInstance查询已安装的集群组件的版本、状态和配置等信息。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "addons")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn describe_cluster_addon_instance(
+        &self,
+    ) -> crate::operations::describe_cluster_addon_instance::DescribeClusterAddonInstanceRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_cluster_addon_instance::DescribeClusterAddonInstanceRequestBuilder::from_parts(
+            crate::operations::describe_cluster_addon_instance::DescribeClusterAddonInstanceRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 调用DescribeClusterAddonMetadata查询特定集群可使用的指定组件版本信息，包括组件版本、可配置参数等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "addons")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn describe_cluster_addon_metadata(
+        &self,
+    ) -> crate::operations::describe_cluster_addon_metadata::DescribeClusterAddonMetadataRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_cluster_addon_metadata::DescribeClusterAddonMetadataRequestBuilder::from_parts(
+            crate::operations::describe_cluster_addon_metadata::DescribeClusterAddonMetadataRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 调用DescribeClusterAddonUpgradeStatus查询集群组件升级状态。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "deprecated")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn describe_cluster_addon_upgrade_status(
+        &self,
+    ) -> crate::operations::describe_cluster_addon_upgrade_status::DescribeClusterAddonUpgradeStatusRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_cluster_addon_upgrade_status::DescribeClusterAddonUpgradeStatusRequestBuilder::from_parts(
+            crate::operations::describe_cluster_addon_upgrade_status::DescribeClusterAddonUpgradeStatusRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 根据组件名称查询该组件升级状态。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "addons")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn describe_cluster_addons_upgrade_status(
+        &self,
+    ) -> crate::operations::describe_cluster_addons_upgrade_status::DescribeClusterAddonsUpgradeStatusRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_cluster_addons_upgrade_status::DescribeClusterAddonsUpgradeStatusRequestBuilder::from_parts(
+            crate::operations::describe_cluster_addons_upgrade_status::DescribeClusterAddonsUpgradeStatusRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 根据集群ID，查询集群中已安装的所有组件的详情。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "addons")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn describe_cluster_addons_version(
+        &self,
+    ) -> crate::operations::describe_cluster_addons_version::DescribeClusterAddonsVersionRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_cluster_addons_version::DescribeClusterAddonsVersionRequestBuilder::from_parts(
+            crate::operations::describe_cluster_addons_version::DescribeClusterAddonsVersionRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 如果需要将已有ECS实例添加到ACK集群中作为Worker节点，或移除Worker节点后需将节点实例重新加入节点池，ACK支持手动将已有节点到节点池。您可以调用DescribeClusterAttachScripts接口获取添加已有节点的脚本。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn describe_cluster_attach_scripts(
+        &self,
+    ) -> crate::operations::describe_cluster_attach_scripts::DescribeClusterAttachScriptsRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_cluster_attach_scripts::DescribeClusterAttachScriptsRequestBuilder::from_parts(
+            crate::operations::describe_cluster_attach_scripts::DescribeClusterAttachScriptsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 集群操作事件包括集群创建、集群变更、节点池创建、节点池扩容、Addon安装、集群升级等。您可以调用DescribeClusterEvents接口，获取指定集群中发生的事件列表，并查询事件的详细信息，包括事件级别、时间状态、时间发生时间等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "events")]
+    pub fn describe_cluster_events(
+        &self,
+    ) -> crate::operations::describe_cluster_events::DescribeClusterEventsRequestBuilder<Call> {
+        crate::operations::describe_cluster_events::DescribeClusterEventsRequestBuilder::from_parts(
+            crate::operations::describe_cluster_events::DescribeClusterEventsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用DescribeClusterLogs接口检索集群的日志数据，以便在出现集群问题时进行根因分析和溯源。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn describe_cluster_logs(
+        &self,
+    ) -> crate::operations::describe_cluster_logs::DescribeClusterLogsRequestBuilder<Call> {
+        crate::operations::describe_cluster_logs::DescribeClusterLogsRequestBuilder::from_parts(
+            crate::operations::describe_cluster_logs::DescribeClusterLogsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以根据节点池ID，调用DescribeClusterNodePoolDetail接口查询集群中目标节点池的配置。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn describe_cluster_node_pool_detail(
+        &self,
+    ) -> crate::operations::describe_cluster_node_pool_detail::DescribeClusterNodePoolDetailRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_cluster_node_pool_detail::DescribeClusterNodePoolDetailRequestBuilder::from_parts(
+            crate::operations::describe_cluster_node_pool_detail::DescribeClusterNodePoolDetailRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用DescribeClusterNodePools接口，查询集群的节点池列表及节点池详细信息。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn describe_cluster_node_pools(
+        &self,
+    ) -> crate::operations::describe_cluster_node_pools::DescribeClusterNodePoolsRequestBuilder<Call>
+    {
+        crate::operations::describe_cluster_node_pools::DescribeClusterNodePoolsRequestBuilder::from_parts(
+            crate::operations::describe_cluster_node_pools::DescribeClusterNodePoolsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您在使用容器服务 Kubernetes 版过程中，会同时使用其他关联的阿里云云产品资源。您可以调用DescribeClusterResources接口查询指定集群的关联资源，例如VPC、SLB等。如果您需要查询节点池或节点资源，您可以调用DescribeClusterNodePools或DescribeClusterNodes接口。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn describe_cluster_resources(
+        &self,
+    ) -> crate::operations::describe_cluster_resources::DescribeClusterResourcesRequestBuilder<Call>
+    {
+        crate::operations::describe_cluster_resources::DescribeClusterResourcesRequestBuilder::from_parts(
+            crate::operations::describe_cluster_resources::DescribeClusterResourcesRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用DescribeClusterTasks接口，查询集群下的任务列表。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "tasks")]
+    pub fn describe_cluster_tasks(
+        &self,
+    ) -> crate::operations::describe_cluster_tasks::DescribeClusterTasksRequestBuilder<Call> {
+        crate::operations::describe_cluster_tasks::DescribeClusterTasksRequestBuilder::from_parts(
+            crate::operations::describe_cluster_tasks::DescribeClusterTasksRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// KubeConfig用于在客户端配置ACK集群的访问凭据，包含访问目标集群的身份和认证数据等信息。使用kubectl管理集群时，您需要通过KubeConfig来连接。请妥善管理集群的KubeConfig凭据，并在无需使用凭据时及时完成吊销，避免KubeConfig泄露带来的数据泄露等安全风险。
+    ///
+    /// > KubeConfig签发证书的默认有效期为3年。在临近过期两个月内，您可以通过容器服务管理控制台或获取集群KubeConfig接口获取轮转后刷新的KubeConfig，新KubeConfig证书的有效期仍为3年，老的KubeConfig凭据在证书过期前仍然有效，请您根据控制台显示或接口返回的KubeConfig过期时间及时获取轮转凭据。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn describe_cluster_user_kubeconfig(
+        &self,
+    ) -> crate::operations::describe_cluster_user_kubeconfig::DescribeClusterUserKubeconfigRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_cluster_user_kubeconfig::DescribeClusterUserKubeconfigRequestBuilder::from_parts(
+            crate::operations::describe_cluster_user_kubeconfig::DescribeClusterUserKubeconfigRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 获取集群kubeconfig接口
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "deprecated")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn describe_cluster_v2_user_kubeconfig(
+        &self,
+    ) -> crate::operations::describe_cluster_v2_user_kubeconfig::DescribeClusterV2UserKubeconfigRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_cluster_v2_user_kubeconfig::DescribeClusterV2UserKubeconfigRequestBuilder::from_parts(
+            crate::operations::describe_cluster_v2_user_kubeconfig::DescribeClusterV2UserKubeconfigRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以根据集群ID调用DescribeClusterVuls接口查看集群的安全漏洞详细信息，包括漏洞名称、漏洞类型、漏洞等级等。建议您定期扫描集群的安全漏洞，提高集群安全性。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn describe_cluster_vuls(
+        &self,
+    ) -> crate::operations::describe_cluster_vuls::DescribeClusterVulsRequestBuilder<Call> {
+        crate::operations::describe_cluster_vuls::DescribeClusterVulsRequestBuilder::from_parts(
+            crate::operations::describe_cluster_vuls::DescribeClusterVulsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 查看容器服务中创建的所有集群（包括Swarm和Kubernetes集群）。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "deprecated")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn describe_clusters(
+        &self,
+    ) -> crate::operations::describe_clusters::DescribeClustersRequestBuilder<Call> {
+        crate::operations::describe_clusters::DescribeClustersRequestBuilder::from_parts(
+            crate::operations::describe_clusters::DescribeClustersRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用DescribeClustersV1接口查看本账号下符合条件的ACK集群（例如指定集群类型、集群规格）列表信息。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn describe_clusters_v1(
+        &self,
+    ) -> crate::operations::describe_clusters_v1::DescribeClustersV1RequestBuilder<Call> {
+        crate::operations::describe_clusters_v1::DescribeClustersV1RequestBuilder::from_parts(
+            crate::operations::describe_clusters_v1::DescribeClustersV1Request::default(),
+            self.inner.call(),
+        )
+    }
+    /// 集群操作事件包括集群创建、集群变更、节点池创建、节点池扩容、Addon安装、集群升级等。您可以调用DescribeEvents接口，查询某类事件的详细信息，包括事件级别、时间状态、时间发生时间等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "events")]
+    pub fn describe_events(
+        &self,
+    ) -> crate::operations::describe_events::DescribeEventsRequestBuilder<Call> {
+        crate::operations::describe_events::DescribeEventsRequestBuilder::from_parts(
+            crate::operations::describe_events::DescribeEventsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 根据集群ID查询集群中部署注册集群的代理配置。
+    ///
+    /// 关于集群接入的更多信息，请参见[注册外部Kubernetes集群](~~121053~~)。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Listed as deprecated (废弃) in the API metadata.
+    #[cfg(feature = "deprecated")]
+    #[deprecated(note = "Listed as deprecated (废弃) in the API metadata.")]
+    pub fn describe_external_agent(
+        &self,
+    ) -> crate::operations::describe_external_agent::DescribeExternalAgentRequestBuilder<Call> {
+        crate::operations::describe_external_agent::DescribeExternalAgentRequestBuilder::from_parts(
+            crate::operations::describe_external_agent::DescribeExternalAgentRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用DescribeKubernetesVersionMetadata接口查询Kubernetes版本的详细信息，包括Kubernetes版本信息、版本的发布日期和过期时间、兼容的操作系统，使用的运行时等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn describe_kubernetes_version_metadata(
+        &self,
+    ) -> crate::operations::describe_kubernetes_version_metadata::DescribeKubernetesVersionMetadataRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_kubernetes_version_metadata::DescribeKubernetesVersionMetadataRequestBuilder::from_parts(
+            crate::operations::describe_kubernetes_version_metadata::DescribeKubernetesVersionMetadataRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以根据节点池ID调用DescribeNodePoolVuls接口查看节点池的安全漏洞详细信息，包括漏洞名称、漏洞等级等。建议您定期扫描节点池的安全漏洞，提高集群安全性。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn describe_node_pool_vuls(
+        &self,
+    ) -> crate::operations::describe_node_pool_vuls::DescribeNodePoolVulsRequestBuilder<Call> {
+        crate::operations::describe_node_pool_vuls::DescribeNodePoolVulsRequestBuilder::from_parts(
+            crate::operations::describe_node_pool_vuls::DescribeNodePoolVulsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicies接口，查询策略治理规则库的列表。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "policies")]
+    pub fn describe_policies(
+        &self,
+    ) -> crate::operations::describe_policies::DescribePoliciesRequestBuilder<Call> {
+        crate::operations::describe_policies::DescribePoliciesRequestBuilder::from_parts(
+            crate::operations::describe_policies::DescribePoliciesRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicyDetails接口，查询指定策略治理规则的详细信息，例如规则模板描述、规则治理动作、规则治理等级等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "policies")]
+    pub fn describe_policy_details(
+        &self,
+    ) -> crate::operations::describe_policy_details::DescribePolicyDetailsRequestBuilder<Call> {
+        crate::operations::describe_policy_details::DescribePolicyDetailsRequestBuilder::from_parts(
+            crate::operations::describe_policy_details::DescribePolicyDetailsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicyGovernanceInCluster接口，查询目标集群策略治理的详细信息，例如集群当前启用的不同等级策略计数统计、策略治理审计日志、拦截和告警情况等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "policies")]
+    pub fn describe_policy_governance_in_cluster(
+        &self,
+    ) -> crate::operations::describe_policy_governance_in_cluster::DescribePolicyGovernanceInClusterRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_policy_governance_in_cluster::DescribePolicyGovernanceInClusterRequestBuilder::from_parts(
+            crate::operations::describe_policy_governance_in_cluster::DescribePolicyGovernanceInClusterRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以在ACK集群中选择安全策略类型，配置相关实施动作、作用范围等，创建并部署一个策略实例。您可以调用DescribePolicyInstances接口，获取集群中指定策略规则实例的详细信息，例如策略描述、治理等级等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "policies")]
+    pub fn describe_policy_instances(
+        &self,
+    ) -> crate::operations::describe_policy_instances::DescribePolicyInstancesRequestBuilder<Call>
+    {
+        crate::operations::describe_policy_instances::DescribePolicyInstancesRequestBuilder::from_parts(
+            crate::operations::describe_policy_instances::DescribePolicyInstancesRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用DescribePolicyInstancesStatus接口，查询集群当前不同策略类型对应的实例部署状态，包括每种策略规则对应开启的实例计数，以及不同治理等级下开启的策略种类计数。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "policies")]
+    pub fn describe_policy_instances_status(
+        &self,
+    ) -> crate::operations::describe_policy_instances_status::DescribePolicyInstancesStatusRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_policy_instances_status::DescribePolicyInstancesStatusRequestBuilder::from_parts(
+            crate::operations::describe_policy_instances_status::DescribePolicyInstancesStatusRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 查询指定资源是否开启删除保护，当前支持查询的删除保护资源包括namespaces和services。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "others")]
+    pub fn describe_resources_delete_protection(
+        &self,
+    ) -> crate::operations::describe_resources_delete_protection::DescribeResourcesDeleteProtectionRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_resources_delete_protection::DescribeResourcesDeleteProtectionRequestBuilder::from_parts(
+            crate::operations::describe_resources_delete_protection::DescribeResourcesDeleteProtectionRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 作为集群权限管理者，您可以使用阿里云账号（主账号）为账号内指定RAM用户或RAM角色签发包含其身份信息的KubeConfig凭证，用于连接ACK集群。您可以调用DescribeSubaccountK8sClusterUserConfig接口，签发或获取账号内任意RAM用户或角色的KubeConfig。
+    ///
+    /// > 该接口只允许被阿里云账号调用。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn describe_subaccount_k8s_cluster_user_config(
+        &self,
+    ) -> crate::operations::describe_subaccount_k8s_cluster_user_config::DescribeSubaccountK8sClusterUserConfigRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_subaccount_k8s_cluster_user_config::DescribeSubaccountK8sClusterUserConfigRequestBuilder::from_parts(
+            crate::operations::describe_subaccount_k8s_cluster_user_config::DescribeSubaccountK8sClusterUserConfigRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以调用DescribeTemplateAttribute接口，查询目标编排模板的详细信息，包括访问权限、YAML内容、标签等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "templates")]
+    pub fn describe_template_attribute(
+        &self,
+    ) -> crate::operations::describe_template_attribute::DescribeTemplateAttributeRequestBuilder<Call>
+    {
+        crate::operations::describe_template_attribute::DescribeTemplateAttributeRequestBuilder::from_parts(
+            crate::operations::describe_template_attribute::DescribeTemplateAttributeRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以调用DescribeTemplates接口获取已创建的编排模板的列表，并查询编排模板的详细信息，包括访问权限、YAML内容、标签等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "templates")]
+    pub fn describe_templates(
+        &self,
+    ) -> crate::operations::describe_templates::DescribeTemplatesRequestBuilder<Call> {
+        crate::operations::describe_templates::DescribeTemplatesRequestBuilder::from_parts(
+            crate::operations::describe_templates::DescribeTemplatesRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 查询指定的触发器。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "triggers")]
+    pub fn describe_trigger(
+        &self,
+    ) -> crate::operations::describe_trigger::DescribeTriggerRequestBuilder<Call> {
+        crate::operations::describe_trigger::DescribeTriggerRequestBuilder::from_parts(
+            crate::operations::describe_trigger::DescribeTriggerRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 在ACK集群中，可以通过Kubernetes命名空间对集群访问者进行权限和资源的逻辑隔离，只被授予指定命名空间下RBAC权限的用户将无法访问集群其他命名空间内的资源。您可以调用DescribeUserClusterNamespaces接口，查看当前RAM用户或角色在指定的ACK集群内被授予了哪些命名空间内资源的RBAC访问权限。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn describe_user_cluster_namespaces(
+        &self,
+    ) -> crate::operations::describe_user_cluster_namespaces::DescribeUserClusterNamespacesRequestBuilder<
+        Call,
+    >{
+        crate::operations::describe_user_cluster_namespaces::DescribeUserClusterNamespacesRequestBuilder::from_parts(
+            crate::operations::describe_user_cluster_namespaces::DescribeUserClusterNamespacesRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 在ACK集群中，您可以创建并指定不同RAM用户或角色拥有不同的访问权限，从而确保安全访问控制和资源隔离。您可以调用DescribeUserPermission接口查询RAM用户或角色拥有的集群权限详情，包括可访问的资源、权限的作用范围、预置的角色类型、权限来源等。
+    ///
+    /// **注意事项**：
+    ///
+    /// - 如果调用该API的账号为RAM用户或RAM角色，则API将仅能返回调用账号有RBAC管理员权限的集群对应的权限。如您需要该API列出所有集群的权限，则调用账号需具备所有集群的RBAC管理员权限。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "permissions")]
+    pub fn describe_user_permission(
+        &self,
+    ) -> crate::operations::describe_user_permission::DescribeUserPermissionRequestBuilder<Call>
+    {
+        crate::operations::describe_user_permission::DescribeUserPermissionRequestBuilder::from_parts(
+            crate::operations::describe_user_permission::DescribeUserPermissionRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用DescribeUserQuota接口，查询ACK集群、节点池、节点的相关配额。如需扩大配额，请前往配额中心申请。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "others")]
+    pub fn describe_user_quota(
+        &self,
+    ) -> crate::operations::describe_user_quota::DescribeUserQuotaRequestBuilder<Call> {
+        crate::operations::describe_user_quota::DescribeUserQuotaRequestBuilder::from_parts(
+            crate::operations::describe_user_quota::DescribeUserQuotaRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 调用DescribeWorkflows查询已创建的所有工作流。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "workflows")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn describe_workflows(
+        &self,
+    ) -> crate::operations::describe_workflows::DescribeWorkflowsRequestBuilder<Call> {
+        crate::operations::describe_workflows::DescribeWorkflowsRequestBuilder::from_parts(
+            crate::operations::describe_workflows::DescribeWorkflowsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 阿里云云安全产品会定期扫描ECS节点上的安全漏洞，并提供对应的修复建议与方法。某些CVE的修复可能需要重启节点，请确保集群有充足的节点用于排水操作。您可以调用FixNodePoolVuls接口修复指定集群节点池的节点漏洞，提高集群节点的安全性。
+    ///
+    /// 1. 节点池CVE修复基于云安全中心提供，您需要购买云安全中心旗舰版（容器版）才能正常使用。
+    /// 2. 部分CVE修复需要重启您的节点，容器服务会在您的节点重启前执行本节点的排水工作，请确保集群有足够的节点空余资源用于排水，例如提前扩容节点池。
+    /// 3. CVE的兼容性由云安全中心保证，您需要关注您的应用与CVE的兼容性，您可以在修复过程中随时暂停或者取消修复。
+    /// 4. CVE修复是分批次进行的，点击暂停或者取消CVE修复后，已经下发了修复任务的批次会继续执行直到完成，未下发的批次会被暂停任务下发或取消任务下发。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn fix_node_pool_vuls(
+        &self,
+    ) -> crate::operations::fix_node_pool_vuls::FixNodePoolVulsRequestBuilder<Call> {
+        crate::operations::fix_node_pool_vuls::FixNodePoolVulsRequestBuilder::from_parts(
+            crate::operations::fix_node_pool_vuls::FixNodePoolVulsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用GetClusterAddonInstance接口查询集群中目标组件的详细信息，包括目标组件实例的版本、参数配置、日志功能启用状态等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "addons")]
+    pub fn get_cluster_addon_instance(
+        &self,
+    ) -> crate::operations::get_cluster_addon_instance::GetClusterAddonInstanceRequestBuilder<Call>
+    {
+        crate::operations::get_cluster_addon_instance::GetClusterAddonInstanceRequestBuilder::from_parts(
+            crate::operations::get_cluster_addon_instance::GetClusterAddonInstanceRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 容器智能运维平台提供丰富的Kubernetes集群检查能力，包括集群升级检查、集群迁移检查、组件安装检查、组件升级检查、节点池检查等。您可以调用GetClusterCheck接口，根据集群ID和检查任务ID查看指定检查任务的相关信息，例如检查状态、具体检查项、检查创建和完成时间等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn get_cluster_check(
+        &self,
+    ) -> crate::operations::get_cluster_check::GetClusterCheckRequestBuilder<Call> {
+        crate::operations::get_cluster_check::GetClusterCheckRequestBuilder::from_parts(
+            crate::operations::get_cluster_check::GetClusterCheckRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 获取集群诊断检查项
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "others")]
+    pub fn get_cluster_diagnosis_check_items(
+        &self,
+    ) -> crate::operations::get_cluster_diagnosis_check_items::GetClusterDiagnosisCheckItemsRequestBuilder<
+        Call,
+    >{
+        crate::operations::get_cluster_diagnosis_check_items::GetClusterDiagnosisCheckItemsRequestBuilder::from_parts(
+            crate::operations::get_cluster_diagnosis_check_items::GetClusterDiagnosisCheckItemsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 获取集群诊断结果
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "others")]
+    pub fn get_cluster_diagnosis_result(
+        &self,
+    ) -> crate::operations::get_cluster_diagnosis_result::GetClusterDiagnosisResultRequestBuilder<
+        Call,
+    >{
+        crate::operations::get_cluster_diagnosis_result::GetClusterDiagnosisResultRequestBuilder::from_parts(
+            crate::operations::get_cluster_diagnosis_result::GetClusterDiagnosisResultRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 根据应用名称查询该应用的触发器。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Listed as deprecated (废弃) in the API metadata.
+    #[cfg(feature = "deprecated")]
+    #[deprecated(note = "Listed as deprecated (废弃) in the API metadata.")]
+    pub fn get_kubernetes_trigger(
+        &self,
+    ) -> crate::operations::get_kubernetes_trigger::GetKubernetesTriggerRequestBuilder<Call> {
+        crate::operations::get_kubernetes_trigger::GetKubernetesTriggerRequestBuilder::from_parts(
+            crate::operations::get_kubernetes_trigger::GetKubernetesTriggerRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 根据集群ID，查询该集群的升级状态。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "upgrades")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn get_upgrade_status(
+        &self,
+    ) -> crate::operations::get_upgrade_status::GetUpgradeStatusRequestBuilder<Call> {
+        crate::operations::get_upgrade_status::GetUpgradeStatusRequestBuilder::from_parts(
+            crate::operations::get_upgrade_status::GetUpgradeStatusRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 在ACK集群中，非集群创建者或阿里云账号（主账号）在集群中默认没有任何RBAC权限。您可以调用GrantPermissions接口，更新RAM用户或角色拥有的RBAC访问权限，包括可访问的资源、权限的作用范围、预置的角色类型等，从而更好地管理集群的安全访问控制。
+    ///
+    /// **注意事项**：
+    ///
+    /// - 如果调用这个API的账号是RAM用户账号，请先确保该账号已拥有修改其他RAM用户或RAM角色集群授权信息的权限，否则API将返回`StatusForbidden`或`ForbiddenGrantPermissions`错误码。具体操作，请参见[子账号如何给其他子账号进行RBAC授权](~~119035~~) 。
+    ///
+    /// - 全量更新RAM用户或RAM角色集群授权信息操作会覆盖目标RAM用户或RAM角色已有的集群权限，请求时需要包含想要授权给目标RAM用户或RAM角色的所有权限配置。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "permissions")]
+    pub fn grant_permissions(
+        &self,
+    ) -> crate::operations::grant_permissions::GrantPermissionsRequestBuilder<Call> {
+        crate::operations::grant_permissions::GrantPermissionsRequestBuilder::from_parts(
+            crate::operations::grant_permissions::GrantPermissionsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 为了增强Kubernetes能力，ACK集群支持了多种组件，例如托管的核心组件，应用、日志和监控、网络、存储、安全组件等。您可以调用InstallClusterAddons接口，通过组件名称和版本安装组件。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "addons")]
+    pub fn install_cluster_addons(
+        &self,
+    ) -> crate::operations::install_cluster_addons::InstallClusterAddonsRequestBuilder<Call> {
+        crate::operations::install_cluster_addons::InstallClusterAddonsRequestBuilder::from_parts(
+            crate::operations::install_cluster_addons::InstallClusterAddonsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用ListAddons接口，根据指定地域、集群类型、集群子类型（profile）、集群版本等参数获取可用组件的列表，并查询组件的详细信息，包括组件托管与否、支持的自定义参数Schema、兼容的操作系统架构等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "addons")]
+    pub fn list_addons(&self) -> crate::operations::list_addons::ListAddonsRequestBuilder<Call> {
+        crate::operations::list_addons::ListAddonsRequestBuilder::from_parts(
+            crate::operations::list_addons::ListAddonsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用ListClusterAddonInstances接口获取目标集群已安装的组件实例列表并查询组件实例的相关信息，包括组件版本、状态等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "addons")]
+    pub fn list_cluster_addon_instances(
+        &self,
+    ) -> crate::operations::list_cluster_addon_instances::ListClusterAddonInstancesRequestBuilder<
+        Call,
+    >{
+        crate::operations::list_cluster_addon_instances::ListClusterAddonInstancesRequestBuilder::from_parts(
+            crate::operations::list_cluster_addon_instances::ListClusterAddonInstancesRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 容器智能运维平台提供丰富的Kubernetes集群检查能力，包括集群升级检查、集群迁移检查、组件安装检查、组件升级检查、节点池检查等。您可以调用ListClusterChecks接口，根据集群ID查询集群检查的列表和检查相关信息，例如检查类型、状态、创建和完成时间等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn list_cluster_checks(
+        &self,
+    ) -> crate::operations::list_cluster_checks::ListClusterChecksRequestBuilder<Call> {
+        crate::operations::list_cluster_checks::ListClusterChecksRequestBuilder::from_parts(
+            crate::operations::list_cluster_checks::ListClusterChecksRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 获取自动运维执行计划列表
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "others")]
+    pub fn list_operation_plans(
+        &self,
+    ) -> crate::operations::list_operation_plans::ListOperationPlansRequestBuilder<Call> {
+        crate::operations::list_operation_plans::ListOperationPlansRequestBuilder::from_parts(
+            crate::operations::list_operation_plans::ListOperationPlansRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以为集群添加标签键值对，让集群开发或运维人员能够更灵活地对集群进行分类管理，更好的支持监控、成本分析、租户隔离等需求。您可以调用ListTagResources接口，获取资源标签的列表并查询标签的详细信息，例如键值对、绑定的集群等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "tags")]
+    pub fn list_tag_resources(
+        &self,
+    ) -> crate::operations::list_tag_resources::ListTagResourcesRequestBuilder<Call> {
+        crate::operations::list_tag_resources::ListTagResourcesRequestBuilder::from_parts(
+            crate::operations::list_tag_resources::ListTagResourcesRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// ACK集群Pro版是在ACK集群基础版的基础上发展而来的集群类型，继承了原托管版集群的所有优势，例如控制面托管、控制面高可用等。同时，ACK集群Pro版进一步增强了集群的可靠性、安全性和调度性，并且支持赔付标准的SLA，适合生产环境下有着大规模业务，对稳定性和安全性有高要求的企业客户。建议您将ACK集群基础版迁移至ACK集群Pro版。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn migrate_cluster(
+        &self,
+    ) -> crate::operations::migrate_cluster::MigrateClusterRequestBuilder<Call> {
+        crate::operations::migrate_cluster::MigrateClusterRequestBuilder::from_parts(
+            crate::operations::migrate_cluster::MigrateClusterRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 创建ACK集群后，如需修改集群的配置，您可以调用ModifyCluster接口来完成。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn modify_cluster(
+        &self,
+    ) -> crate::operations::modify_cluster::ModifyClusterRequestBuilder<Call> {
+        crate::operations::modify_cluster::ModifyClusterRequestBuilder::from_parts(
+            crate::operations::modify_cluster::ModifyClusterRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用ModifyClusterAddon配置修改已安装的集群组件实例的配置。修改配置可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。
+    ///
+    /// 使用该API可修改普通集群组件的配置以及ACK Pro集群的管控面参数配置：
+    /// \<props="china">- 普通组件可配置参数列表可通过`DescribeClusterAddonMetadata ` API查询，详情参见[查询集群组件版本元数据](https://help.aliyun.com/document_detail/415029.html)。\</props>
+    /// \<props="intl">- 普通组件可配置参数列表可通过`DescribeClusterAddonMetadata ` API查询，详情参见[查询集群组件版本元数据](https://www.alibabacloud.com/help/zh/container-service-for-kubernetes/latest/query)。\</props>
+    /// \<props="china">- ACK Pro集群管控面组件可配置的参数列表，请参见[自定义ACK Pro集群的管控面参数](https://help.aliyun.com/document_detail/199588.html)。\</props>
+    /// \<props="intl">- ACK Pro集群管控面组件可配置的参数列表，请参见[自定义ACK Pro集群的管控面参数](https://www.alibabacloud.com/help/zh/container-service-for-kubernetes/latest/customize-control-plane-parameters-for-a-professional-kubernetes-cluster)。\</props>
+    ///
+    /// 修改配置可能会导致组件重新部署和启动，请评估影响后再进行操作。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "addons")]
+    pub fn modify_cluster_addon(
+        &self,
+    ) -> crate::operations::modify_cluster_addon::ModifyClusterAddonRequestBuilder<Call> {
+        crate::operations::modify_cluster_addon::ModifyClusterAddonRequestBuilder::from_parts(
+            crate::operations::modify_cluster_addon::ModifyClusterAddonRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以根据节点池ID，调用ModifyClusterNodePool接口更新目标节点池的配置。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn modify_cluster_node_pool(
+        &self,
+    ) -> crate::operations::modify_cluster_node_pool::ModifyClusterNodePoolRequestBuilder<Call>
+    {
+        crate::operations::modify_cluster_node_pool::ModifyClusterNodePoolRequestBuilder::from_parts(
+            crate::operations::modify_cluster_node_pool::ModifyClusterNodePoolRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以为集群添加标签键值对，让集群开发或运维人员能够更灵活地对集群进行分类管理，更好的支持监控、成本分析、租户隔离等需求。您可以调用ModifyClusterTags接口，修改集群标签。
+    ///
+    /// - 该API为全量更新，使用时请注意将完整的目标Tags设定为入参，避免丢失已有Tags。如需增量更新，请使用[TagResources接口为集群绑定标签](~~2667969~~)。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "tags")]
+    pub fn modify_cluster_tags(
+        &self,
+    ) -> crate::operations::modify_cluster_tags::ModifyClusterTagsRequestBuilder<Call> {
+        crate::operations::modify_cluster_tags::ModifyClusterTagsRequestBuilder::from_parts(
+            crate::operations::modify_cluster_tags::ModifyClusterTagsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用ModifyNodePoolNodeConfig接口修改集群节点池中节点配置信息，例如kubelet配置、节点轮转配置等。修改节点配置会按批次变更节点配置并重启kubelet, 可能会对节点运行和工作负载运行产生一定影响，请在业务低峰期操作。
+    ///
+    /// > ACK支持修改节点池内节点的kubelet配置。修改完成后，节点池的节点会自动生效，节点池新增节点也将使用新的配置。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn modify_node_pool_node_config(
+        &self,
+    ) -> crate::operations::modify_node_pool_node_config::ModifyNodePoolNodeConfigRequestBuilder<Call>
+    {
+        crate::operations::modify_node_pool_node_config::ModifyNodePoolNodeConfigRequestBuilder::from_parts(
+            crate::operations::modify_node_pool_node_config::ModifyNodePoolNodeConfigRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用ModifyPolicyInstance接口，在指定集群中更新策略规则实例，调整策略实例的治理动作（告警或拦截）、作用的命名空间范围等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "policies")]
+    pub fn modify_policy_instance(
+        &self,
+    ) -> crate::operations::modify_policy_instance::ModifyPolicyInstanceRequestBuilder<Call> {
+        crate::operations::modify_policy_instance::ModifyPolicyInstanceRequestBuilder::from_parts(
+            crate::operations::modify_policy_instance::ModifyPolicyInstanceRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 首次使用容器服务Kubernetes版（Alibaba Cloud Container Service for Kubernetes，简称容器服务ACK）时，您需要使用阿里云账号（主账号）或有相应权限的RAM用户（子账号）开通并授权容器服务。
+    ///
+    /// - 阿里云账号（主账号）可以开通容器服务ACK。
+    /// - RAM用户（子账号）有AdministratorAccess权限的子账号可以开通服务。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "others")]
+    pub fn open_ack_service(
+        &self,
+    ) -> crate::operations::open_ack_service::OpenAckServiceRequestBuilder<Call> {
+        crate::operations::open_ack_service::OpenAckServiceRequestBuilder::from_parts(
+            crate::operations::open_ack_service::OpenAckServiceRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 暂停用户集群升级。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "upgrades")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn pause_cluster_upgrade(
+        &self,
+    ) -> crate::operations::pause_cluster_upgrade::PauseClusterUpgradeRequestBuilder<Call> {
+        crate::operations::pause_cluster_upgrade::PauseClusterUpgradeRequestBuilder::from_parts(
+            crate::operations::pause_cluster_upgrade::PauseClusterUpgradeRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 调用PauseComponentUpgrade暂停组件升级。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "deprecated")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn pause_component_upgrade(
+        &self,
+    ) -> crate::operations::pause_component_upgrade::PauseComponentUpgradeRequestBuilder<Call> {
+        crate::operations::pause_component_upgrade::PauseComponentUpgradeRequestBuilder::from_parts(
+            crate::operations::pause_component_upgrade::PauseComponentUpgradeRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用PauseTask接口，暂停执行中的集群任务。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "tasks")]
+    pub fn pause_task(&self) -> crate::operations::pause_task::PauseTaskRequestBuilder<Call> {
+        crate::operations::pause_task::PauseTaskRequestBuilder::from_parts(
+            crate::operations::pause_task::PauseTaskRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 当您不再需要集群节点继续工作时，可以调用RemoveNodePoolNodes接口将集群中的节点移出节点池，并同时调整期望节点数。移除节点时，您可以选择是否同时释放ECS、是否自动排空节点。移除节点会涉及Pod迁移，可能会影响业务，请在业务低峰期操作并提前做好相关的数据备份。
+    ///
+    /// > - 移除节点会涉及Pod迁移，可能会影响业务，请在业务低峰期操作。
+    /// - 操作过程中可能存在非预期风险，请提前做好相关的数据备份。
+    /// - 操作过程中，后台会把当前节点设置为不可调度状态。
+    /// - 移除节点仅移除Worker节点，不会移除Master节点。
+    /// - 即使选择了释放节点（即release_node为true的节点），包年包月的节点也不会释放。需要您在移除节点后，通过[ECS控制台](https://ecs.console.aliyun.com/)操作释放。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn remove_node_pool_nodes(
+        &self,
+    ) -> crate::operations::remove_node_pool_nodes::RemoveNodePoolNodesRequestBuilder<Call> {
+        crate::operations::remove_node_pool_nodes::RemoveNodePoolNodesRequestBuilder::from_parts(
+            crate::operations::remove_node_pool_nodes::RemoveNodePoolNodesRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 调用RemoveWorkflow删除某个指定工作流。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "workflows")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn remove_workflow(
+        &self,
+    ) -> crate::operations::remove_workflow::RemoveWorkflowRequestBuilder<Call> {
+        crate::operations::remove_workflow::RemoveWorkflowRequestBuilder::from_parts(
+            crate::operations::remove_workflow::RemoveWorkflowRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用RepairClusterNodePool接口修复指定集群节点池的异常节点，使节点保持正常运行状态。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn repair_cluster_node_pool(
+        &self,
+    ) -> crate::operations::repair_cluster_node_pool::RepairClusterNodePoolRequestBuilder<Call>
+    {
+        crate::operations::repair_cluster_node_pool::RepairClusterNodePoolRequestBuilder::from_parts(
+            crate::operations::repair_cluster_node_pool::RepairClusterNodePoolRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 调用ResumeComponentUpgrade重新启动被暂停的组件升级任务。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "deprecated")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn resume_component_upgrade(
+        &self,
+    ) -> crate::operations::resume_component_upgrade::ResumeComponentUpgradeRequestBuilder<Call>
+    {
+        crate::operations::resume_component_upgrade::ResumeComponentUpgradeRequestBuilder::from_parts(
+            crate::operations::resume_component_upgrade::ResumeComponentUpgradeRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用ResumeTask接口，恢复已暂停的集群任务。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "tasks")]
+    pub fn resume_task(&self) -> crate::operations::resume_task::ResumeTaskRequestBuilder<Call> {
+        crate::operations::resume_task::ResumeTaskRequestBuilder::from_parts(
+            crate::operations::resume_task::ResumeTaskRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 根据集群ID，恢复升级处于升级暂停状态的集群。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "upgrades")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn resume_upgrade_cluster(
+        &self,
+    ) -> crate::operations::resume_upgrade_cluster::ResumeUpgradeClusterRequestBuilder<Call> {
+        crate::operations::resume_upgrade_cluster::ResumeUpgradeClusterRequestBuilder::from_parts(
+            crate::operations::resume_upgrade_cluster::ResumeUpgradeClusterRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 容器智能运维平台提供丰富的Kubernetes集群检查能力，包括集群升级检查、集群迁移检查、组件安装检查、组件升级检查、节点池检查等。在正式执行升级、迁移或安装操作前，容器智能运维平台会自动触发检查，仅当检查通过后您才可以执行变更操作。您也可以手动调用RunClusterCheck接口执行集群检查。建议您定期对集群进行检查和维护，预防集群安全风险。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn run_cluster_check(
+        &self,
+    ) -> crate::operations::run_cluster_check::RunClusterCheckRequestBuilder<Call> {
+        crate::operations::run_cluster_check::RunClusterCheckRequestBuilder::from_parts(
+            crate::operations::run_cluster_check::RunClusterCheckRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用ScanClusterVuls接口扫描ACK集群中潜在的安全漏洞，包括容器工作负载漏洞、三方软件漏洞、CVE漏洞、WebCMS漏洞、Windows操作系统漏洞等。建议您定期扫描集群的安全漏洞，提高集群安全性。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn scan_cluster_vuls(
+        &self,
+    ) -> crate::operations::scan_cluster_vuls::ScanClusterVulsRequestBuilder<Call> {
+        crate::operations::scan_cluster_vuls::ScanClusterVulsRequestBuilder::from_parts(
+            crate::operations::scan_cluster_vuls::ScanClusterVulsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 启动报警规则
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "alerts")]
+    pub fn start_alert(&self) -> crate::operations::start_alert::StartAlertRequestBuilder<Call> {
+        crate::operations::start_alert::StartAlertRequestBuilder::from_parts(
+            crate::operations::start_alert::StartAlertRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 调用StartWorkflow创建一个新的基因工作流。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    ///
+    /// # Deprecated
+    ///
+    /// Deprecated in the API metadata.
+    #[cfg(feature = "workflows")]
+    #[deprecated(note = "Deprecated in the API metadata.")]
+    pub fn start_workflow(
+        &self,
+    ) -> crate::operations::start_workflow::StartWorkflowRequestBuilder<Call> {
+        crate::operations::start_workflow::StartWorkflowRequestBuilder::from_parts(
+            crate::operations::start_workflow::StartWorkflowRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 停止ACK报警中心中报警规则，停止整个报警规则集分组、单个报警规则。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "alerts")]
+    pub fn stop_alert(&self) -> crate::operations::stop_alert::StopAlertRequestBuilder<Call> {
+        crate::operations::stop_alert::StopAlertRequestBuilder::from_parts(
+            crate::operations::stop_alert::StopAlertRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用SyncClusterNodePool接口同步集群节点池，包含节点池元数据、节点池内节点信息等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn sync_cluster_node_pool(
+        &self,
+    ) -> crate::operations::sync_cluster_node_pool::SyncClusterNodePoolRequestBuilder<Call> {
+        crate::operations::sync_cluster_node_pool::SyncClusterNodePoolRequestBuilder::from_parts(
+            crate::operations::sync_cluster_node_pool::SyncClusterNodePoolRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以为集群添加标签键值对，让集群开发或运维人员能够更灵活地对集群进行分类管理，更好的支持监控、成本分析、租户隔离等需求。您可以调用TagResources接口，为集群绑定标签。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "tags")]
+    pub fn tag_resources(
+        &self,
+    ) -> crate::operations::tag_resources::TagResourcesRequestBuilder<Call> {
+        crate::operations::tag_resources::TagResourcesRequestBuilder::from_parts(
+            crate::operations::tag_resources::TagResourcesRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 当您无需使用集群某些组件时，您可以调用UnInstallClusterAddons接口指定组件名称，删除组件，并选择是否删除关联的阿里云云资源。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "addons")]
+    pub fn un_install_cluster_addons(
+        &self,
+    ) -> crate::operations::un_install_cluster_addons::UnInstallClusterAddonsRequestBuilder<Call>
+    {
+        crate::operations::un_install_cluster_addons::UnInstallClusterAddonsRequestBuilder::from_parts(
+            crate::operations::un_install_cluster_addons::UnInstallClusterAddonsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 当您无需使用集群的标签键值对时，您可以调用UntagResources接口，删除资源标签。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "tags")]
+    pub fn untag_resources(
+        &self,
+    ) -> crate::operations::untag_resources::UntagResourcesRequestBuilder<Call> {
+        crate::operations::untag_resources::UntagResourcesRequestBuilder::from_parts(
+            crate::operations::untag_resources::UntagResourcesRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 更新报警项联系人分组
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "alerts")]
+    pub fn update_contact_group_for_alert(
+        &self,
+    ) -> crate::operations::update_contact_group_for_alert::UpdateContactGroupForAlertRequestBuilder<
+        Call,
+    >{
+        crate::operations::update_contact_group_for_alert::UpdateContactGroupForAlertRequestBuilder::from_parts(
+            crate::operations::update_contact_group_for_alert::UpdateContactGroupForAlertRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// ACK托管集群支持收集控制面组件日志并投递到您的SLS Log Project中。控制面组件包括Kube API Server、Kube Scheduler、Kube Controller Manager、Cloud Controller Manager等核心组件。您可以调用UpdateControlPlaneLog接口，修改控制面组件日志配置，例如日志保存时间、采集的组件等。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "logs")]
+    pub fn update_control_plane_log(
+        &self,
+    ) -> crate::operations::update_control_plane_log::UpdateControlPlaneLogRequestBuilder<Call>
+    {
+        crate::operations::update_control_plane_log::UpdateControlPlaneLogRequestBuilder::from_parts(
+            crate::operations::update_control_plane_log::UpdateControlPlaneLogRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// ACK集群下发的KubeConfig过期时间默认为3年。您可以使用阿里云账号（主账号）自定义配置，调用UpdateK8sClusterUserConfigExpire接口指定RAM用户或角色在ACK集群中下发的KubeConfig的过期时间（1～876000小时）。
+    ///
+    /// - 该接口只允许被主账号调用。
+    /// - 如果吊销了您在该集群上使用的KubeConfig凭证，设置在该集群KubeConfig自定义过期时间也会被重置，您需要调用该接口重新设置。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "clusters")]
+    pub fn update_k8s_cluster_user_config_expire(
+        &self,
+    ) -> crate::operations::update_k8s_cluster_user_config_expire::UpdateK8sClusterUserConfigExpireRequestBuilder<
+        Call,
+    >{
+        crate::operations::update_k8s_cluster_user_config_expire::UpdateK8sClusterUserConfigExpireRequestBuilder::from_parts(
+            crate::operations::update_k8s_cluster_user_config_expire::UpdateK8sClusterUserConfigExpireRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 更新指定资源的删除保护状态，当前支持开启或关闭删除保护的资源类型有namespaces和services。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "others")]
+    pub fn update_resources_delete_protection(
+        &self,
+    ) -> crate::operations::update_resources_delete_protection::UpdateResourcesDeleteProtectionRequestBuilder<
+        Call,
+    >{
+        crate::operations::update_resources_delete_protection::UpdateResourcesDeleteProtectionRequestBuilder::from_parts(
+            crate::operations::update_resources_delete_protection::UpdateResourcesDeleteProtectionRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以调用UpdateTemplate接口更新编排模板配置。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "templates")]
+    pub fn update_template(
+        &self,
+    ) -> crate::operations::update_template::UpdateTemplateRequestBuilder<Call> {
+        crate::operations::update_template::UpdateTemplateRequestBuilder::from_parts(
+            crate::operations::update_template::UpdateTemplateRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 在ACK集群中，非集群创建者或阿里云账号（主账号）在集群中默认没有任何RBAC权限。您可以调用UpdateUserPermissions接口，更新RAM用户或角色拥有的RBAC访问权限，包括可访问的资源、权限的作用范围、预置的角色类型等，从而更好地管理集群的安全访问控制。
+    ///
+    /// **注意事项**：
+    ///
+    /// - 对目标RAM用户或RAM角色集群授权信息的更新方式包括全量更新与增量更新。全量更新RAM用户或RAM角色集群授权信息操作会覆盖目标RAM用户或RAM角色已有的集群权限，请求时需要包含想要授权给目标RAM用户或RAM角色的所有权限配置。增量更新RAM用户或RAM角色集群授权信息操作包括新增以及删除操作，只会针对请求时包含的集群授权信息进行权限变更，不影响RAM用户或RAM角色的其他集群权限。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "others")]
+    pub fn update_user_permissions(
+        &self,
+    ) -> crate::operations::update_user_permissions::UpdateUserPermissionsRequestBuilder<Call> {
+        crate::operations::update_user_permissions::UpdateUserPermissionsRequestBuilder::from_parts(
+            crate::operations::update_user_permissions::UpdateUserPermissionsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 为避免过期版本集群潜在的安全和稳定性风险，同时享用新集群版本的新功能，请随ACK集群的版本发布节奏升级集群。升级集群前，请参考Kubernetes版本说明帮助文档了解待升级版本的版本解读、废弃资源API、升级注意事项等，避免因高版本的功能变更导致业务功能不兼容，继而影响集群正常运行。升级集群前请先进行集群升级检查。升级集群版本可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。
+    ///
+    /// 成功调用UpgradeCluster接口后，该API将返回此次升级任务的`task_id`，您可以通过调用任务API管理该操作任务：
+    ///
+    /// - [调用DescribeTaskInfo查询任务详情](~~2667985~~)
+    /// - [调用PauseTask暂停正在运行中的任务](~~2667986~~)
+    /// - [调用ResumeTask恢复运行已暂停的任务](~~2667987~~)
+    /// - [调用CancelTask取消运行中的任务](~~2667988~~)
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "upgrades")]
+    pub fn upgrade_cluster(
+        &self,
+    ) -> crate::operations::upgrade_cluster::UpgradeClusterRequestBuilder<Call> {
+        crate::operations::upgrade_cluster::UpgradeClusterRequestBuilder::from_parts(
+            crate::operations::upgrade_cluster::UpgradeClusterRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用UpgradeClusterAddons接口升级集群组件实例的版本，从而享受新版本带来的功能优化、缺陷修复等。请依次逐个组件升级，确认一个组件升级成功后再升级下一个组件。升级组件前，请了解每个组件升级的注意事项。升级集群组件实例版本可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "addons")]
+    pub fn upgrade_cluster_addons(
+        &self,
+    ) -> crate::operations::upgrade_cluster_addons::UpgradeClusterAddonsRequestBuilder<Call> {
+        crate::operations::upgrade_cluster_addons::UpgradeClusterAddonsRequestBuilder::from_parts(
+            crate::operations::upgrade_cluster_addons::UpgradeClusterAddonsRequest::default(),
+            self.inner.call(),
+        )
+    }
+    /// 您可以调用UpgradeClusterNodepool接口升级指定集群节点池的kubelet版本（建议与控制面版本一致）、操作系统版本或容器运行时版本。
+    ///
+    /// 通过UpgradeClusterNodepool可升级指定集群节点池内节点的Kubernetes版本、操作系统版本或容器运行时版本。成功调用UpgradeClusterNodepool接口后，该API将返回此次升级任务的`task_id`，您可以通过调用任务API管理该操作任务：
+    ///
+    /// - [调用DescribeTaskInfo查询任务详情](~~2667985~~)
+    /// - [调用PauseTask暂停正在运行中的任务](~~2667986~~)
+    /// - [调用ResumeTask恢复运行已暂停的任务](~~2667987~~)
+    /// - [调用CancelTask取消运行中的任务](~~2667988~~)
+    ///
+    /// Set the request's members on the returned builder, then `.send().await`.
+    #[cfg(feature = "node_pools")]
+    pub fn upgrade_cluster_nodepool(
+        &self,
+    ) -> crate::operations::upgrade_cluster_nodepool::UpgradeClusterNodepoolRequestBuilder<Call>
+    {
+        crate::operations::upgrade_cluster_nodepool::UpgradeClusterNodepoolRequestBuilder::from_parts(
+            crate::operations::upgrade_cluster_nodepool::UpgradeClusterNodepoolRequest::default(),
+            self.inner.call(),
+        )
+    }
     /// Waits until a task has finished.
     ///
     /// Polls `DescribeTaskInfo` until its `state` is `success` (success) or `fail` (failure), with growing pauses. Returns a waiter: set `.timeout(…)` (default 30 minutes) or `.on_progress(…)`, then `.await` it. Failure and timeout come back as `WaitError`; the work itself is not cancelled.
+    #[cfg(feature = "tasks")]
     pub fn wait_until_task_done(
         &self,
         task_id: impl Into<String>,

@@ -13,6 +13,119 @@
 //! - [`DescribeTaskInfo`](operations::describe_task_info): Queries a task: its state, stages, events, results and error.
 //! - [`ScaleClusterNodePool`](operations::scale_cluster_node_pool): Adds nodes to a node pool.
 //! - [`ScaleOutCluster`](operations::scale_out_cluster) *(deprecated)*: Adds worker nodes to a cluster.
+//! - [`AttachInstances`](operations::attach_instances): 添加已有ECS实例到ACK集群。
+//! - [`AttachInstancesToNodePool`](operations::attach_instances_to_node_pool): 如果需要将已有ECS实例添加到ACK集群中作为Worker节点，或移除Worker节点后需将节点实例重新加入节点池，您可以调用AttachInstancesToNodePool将已有节点添加到节点池。
+//! - [`CancelClusterUpgrade`](operations::cancel_cluster_upgrade) *(deprecated)*: 取消处于升级状态的ACK集群。
+//! - [`CancelComponentUpgrade`](operations::cancel_component_upgrade) *(deprecated)*: 取消集群组件升级。
+//! - [`CancelOperationPlan`](operations::cancel_operation_plan): 使用CancelOperationPlan取消已存在但未执行的自动运维任务执行计划。
+//! - [`CancelTask`](operations::cancel_task): 您可以调用CancelTask接口，取消集群任务的执行。
+//! - [`CancelWorkflow`](operations::cancel_workflow) *(deprecated)*: 调用CancelWorkflow取消正在运行中的工作流。
+//! - [`CheckControlPlaneLogEnable`](operations::check_control_plane_log_enable): ACK托管集群支持收集控制面组件日志并投递到您的SLS Log Project中。控制面组件包括Kube API Server、Kube Scheduler、Kube Controller Manager、Cloud Controller Manager等核心组件。您可以调用CheckControlPlaneLogEnable接口，查询控制面组件当前的日志配置，包括日志保存时间、采集的组件等。
+//! - [`CheckServiceRole`](operations::check_service_role): 检查当前阿里云账号是否已授权指定服务角色。
+//! - [`CreateAutoscalingConfig`](operations::create_autoscaling_config): 您可以创建自动弹性伸缩配置，让系统能够按照配置的伸缩规则自动增加或减少计算资源，满足您的集群工作负载的需求。创建过程中，您可以指定扩缩容的度量指标和阈值、扩容顺序、静默时间等。
+//! - [`CreateCluster`](operations::create_cluster): 您可以通过OpenAPI创建ACK集群，包含ACK托管集群、ACK专有集群、ACK Serverless集群，ACK Edge集群以及注册集群。创建集群时，您将完成集群信息、集群组件以及ACK相关云资源的配置。
+//! - [`CreateClusterDiagnosis`](operations::create_cluster_diagnosis): 发起集群诊断
+//! - [`CreateClusterNodePool`](operations::create_cluster_node_pool): 通过节点池，您可以更方便地对节点进行分组管理，例如节点运维、节点配置、开启节点自动弹性伸缩、批量管理、指定调度等。您可以调用CreateClusterNodePool为集群创建节点池。推荐您使用托管节点池，以帮助您自动完成部分节点运维操作，例如高危CVE漏洞自动修复、部分故障修复等，从而降低您的节点运维负担。
+//! - [`CreateKubernetesTrigger`](operations::create_kubernetes_trigger) *(deprecated)*: 为应用创建触发器。
+//! - [`CreateTemplate`](operations::create_template): 编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以基于这些模板自动化部署和管理集群中的资源，例如Pods、Services、Deployments、ConfigMaps、PersistentVolumes等。您可以调用CreateTemplate接口创建一个编排模板。
+//! - [`CreateTrigger`](operations::create_trigger): 为应用创建触发器。
+//! - [`DeleteAlertContact`](operations::delete_alert_contact): 删除报警联系人
+//! - [`DeleteAlertContactGroup`](operations::delete_alert_contact_group): 删除报警联系人分组
+//! - [`DeleteCluster`](operations::delete_cluster): 如果您的集群无需使用，请删除集群并选择是否删除或保留集群的相关资源。删除集群前，请手动清理工作负载（无状态、有状态、任务和定时任务），否则可能导致集群删除失败。
+//! - [`DeleteClusterNodepool`](operations::delete_cluster_nodepool): 您可以调用DeleteClusterNodepool接口删除不再使用的节点池。
+//! - [`DeleteClusterNodes`](operations::delete_cluster_nodes): 当您不再需要集群节点继续工作时，可以调用DeleteClusterNodes接口将集群中的节点移出集群。移除节点时，您可以选择是否同时释放ECS、是否自动排空节点。移除节点会涉及Pod迁移，可能会影响业务，请在业务低峰期操作并提前做好相关的数据备份。
+//! - [`DeleteKubernetesTrigger`](operations::delete_kubernetes_trigger) *(deprecated)*: 根据应用触发器ID，删除应用触发器。
+//! - [`DeletePolicyInstance`](operations::delete_policy_instance): 您可以调用DeletePolicyInstance接口，在指定集群中删除策略规则实例。
+//! - [`DeleteTemplate`](operations::delete_template): 当您无需使用某些编排模板时，您可以调用DeleteTemplate接口删除编排模板。
+//! - [`DeleteTrigger`](operations::delete_trigger): 删除应用触发器。
+//! - [`DeployPolicyInstance`](operations::deploy_policy_instance): 您可以在ACK集群中选择安全策略类型，配置策略实例的治理动作（告警或拦截）、作用的命名空间范围等，以创建并部署一个策略实例。您可以调用DeployPolicyInstance接口，在指定集群的命名空间中部署策略规则实例。
+//! - [`DescirbeWorkflow`](operations::descirbe_workflow) *(deprecated)*: 调用DescribeWorkflow查询单个工作流的详细信息。
+//! - [`DescribeAddon`](operations::describe_addon): 您可以调用DescribeAddon接口，根据指定地域、集群类型、集群子类型（profile）、集群版本、组件名称等参数查询目标组件的信息，包括组件托管与否、组件分类、支持的自定义参数Schema、兼容的操作系统架构、该版本要求的最低集群版本等。
+//! - [`DescribeAddons`](operations::describe_addons) *(deprecated)*: 查询平台支持的所有组件的详情。
+//! - [`DescribeClusterAddonInstance`](operations::describe_cluster_addon_instance) *(deprecated)*: 调用DescribeClusterAddonInstance查询已安装的集群组件的版本、状态和配置等信息。
+//! - [`DescribeClusterAddonMetadata`](operations::describe_cluster_addon_metadata) *(deprecated)*: 调用DescribeClusterAddonMetadata查询特定集群可使用的指定组件版本信息，包括组件版本、可配置参数等。
+//! - [`DescribeClusterAddonUpgradeStatus`](operations::describe_cluster_addon_upgrade_status) *(deprecated)*: 调用DescribeClusterAddonUpgradeStatus查询集群组件升级状态。
+//! - [`DescribeClusterAddonsUpgradeStatus`](operations::describe_cluster_addons_upgrade_status) *(deprecated)*: 根据组件名称查询该组件升级状态。
+//! - [`DescribeClusterAddonsVersion`](operations::describe_cluster_addons_version) *(deprecated)*: 根据集群ID，查询集群中已安装的所有组件的详情。
+//! - [`DescribeClusterAttachScripts`](operations::describe_cluster_attach_scripts): 如果需要将已有ECS实例添加到ACK集群中作为Worker节点，或移除Worker节点后需将节点实例重新加入节点池，ACK支持手动将已有节点到节点池。您可以调用DescribeClusterAttachScripts接口获取添加已有节点的脚本。
+//! - [`DescribeClusterEvents`](operations::describe_cluster_events): 集群操作事件包括集群创建、集群变更、节点池创建、节点池扩容、Addon安装、集群升级等。您可以调用DescribeClusterEvents接口，获取指定集群中发生的事件列表，并查询事件的详细信息，包括事件级别、时间状态、时间发生时间等。
+//! - [`DescribeClusterLogs`](operations::describe_cluster_logs): 您可以调用DescribeClusterLogs接口检索集群的日志数据，以便在出现集群问题时进行根因分析和溯源。
+//! - [`DescribeClusterNodePoolDetail`](operations::describe_cluster_node_pool_detail): 您可以根据节点池ID，调用DescribeClusterNodePoolDetail接口查询集群中目标节点池的配置。
+//! - [`DescribeClusterNodePools`](operations::describe_cluster_node_pools): 您可以调用DescribeClusterNodePools接口，查询集群的节点池列表及节点池详细信息。
+//! - [`DescribeClusterResources`](operations::describe_cluster_resources): 您在使用容器服务 Kubernetes 版过程中，会同时使用其他关联的阿里云云产品资源。您可以调用DescribeClusterResources接口查询指定集群的关联资源，例如VPC、SLB等。如果您需要查询节点池或节点资源，您可以调用DescribeClusterNodePools或DescribeClusterNodes接口。
+//! - [`DescribeClusterTasks`](operations::describe_cluster_tasks): 您可以调用DescribeClusterTasks接口，查询集群下的任务列表。
+//! - [`DescribeClusterUserKubeconfig`](operations::describe_cluster_user_kubeconfig): KubeConfig用于在客户端配置ACK集群的访问凭据，包含访问目标集群的身份和认证数据等信息。使用kubectl管理集群时，您需要通过KubeConfig来连接。请妥善管理集群的KubeConfig凭据，并在无需使用凭据时及时完成吊销，避免KubeConfig泄露带来的数据泄露等安全风险。
+//! - [`DescribeClusterV2UserKubeconfig`](operations::describe_cluster_v2_user_kubeconfig) *(deprecated)*: 获取集群kubeconfig接口
+//! - [`DescribeClusterVuls`](operations::describe_cluster_vuls): 您可以根据集群ID调用DescribeClusterVuls接口查看集群的安全漏洞详细信息，包括漏洞名称、漏洞类型、漏洞等级等。建议您定期扫描集群的安全漏洞，提高集群安全性。
+//! - [`DescribeClusters`](operations::describe_clusters) *(deprecated)*: 查看容器服务中创建的所有集群（包括Swarm和Kubernetes集群）。
+//! - [`DescribeClustersV1`](operations::describe_clusters_v1): 您可以调用DescribeClustersV1接口查看本账号下符合条件的ACK集群（例如指定集群类型、集群规格）列表信息。
+//! - [`DescribeEvents`](operations::describe_events): 集群操作事件包括集群创建、集群变更、节点池创建、节点池扩容、Addon安装、集群升级等。您可以调用DescribeEvents接口，查询某类事件的详细信息，包括事件级别、时间状态、时间发生时间等。
+//! - [`DescribeExternalAgent`](operations::describe_external_agent) *(deprecated)*: 根据集群ID查询集群中部署注册集群的代理配置。
+//! - [`DescribeKubernetesVersionMetadata`](operations::describe_kubernetes_version_metadata): 您可以调用DescribeKubernetesVersionMetadata接口查询Kubernetes版本的详细信息，包括Kubernetes版本信息、版本的发布日期和过期时间、兼容的操作系统，使用的运行时等。
+//! - [`DescribeNodePoolVuls`](operations::describe_node_pool_vuls): 您可以根据节点池ID调用DescribeNodePoolVuls接口查看节点池的安全漏洞详细信息，包括漏洞名称、漏洞等级等。建议您定期扫描节点池的安全漏洞，提高集群安全性。
+//! - [`DescribePolicies`](operations::describe_policies): ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicies接口，查询策略治理规则库的列表。
+//! - [`DescribePolicyDetails`](operations::describe_policy_details): ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicyDetails接口，查询指定策略治理规则的详细信息，例如规则模板描述、规则治理动作、规则治理等级等。
+//! - [`DescribePolicyGovernanceInCluster`](operations::describe_policy_governance_in_cluster): ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicyGovernanceInCluster接口，查询目标集群策略治理的详细信息，例如集群当前启用的不同等级策略计数统计、策略治理审计日志、拦截和告警情况等。
+//! - [`DescribePolicyInstances`](operations::describe_policy_instances): 您可以在ACK集群中选择安全策略类型，配置相关实施动作、作用范围等，创建并部署一个策略实例。您可以调用DescribePolicyInstances接口，获取集群中指定策略规则实例的详细信息，例如策略描述、治理等级等。
+//! - [`DescribePolicyInstancesStatus`](operations::describe_policy_instances_status): 您可以调用DescribePolicyInstancesStatus接口，查询集群当前不同策略类型对应的实例部署状态，包括每种策略规则对应开启的实例计数，以及不同治理等级下开启的策略种类计数。
+//! - [`DescribeResourcesDeleteProtection`](operations::describe_resources_delete_protection): 查询指定资源是否开启删除保护，当前支持查询的删除保护资源包括namespaces和services。
+//! - [`DescribeSubaccountK8sClusterUserConfig`](operations::describe_subaccount_k8s_cluster_user_config): 作为集群权限管理者，您可以使用阿里云账号（主账号）为账号内指定RAM用户或RAM角色签发包含其身份信息的KubeConfig凭证，用于连接ACK集群。您可以调用DescribeSubaccountK8sClusterUserConfig接口，签发或获取账号内任意RAM用户或角色的KubeConfig。
+//! - [`DescribeTemplateAttribute`](operations::describe_template_attribute): 编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以调用DescribeTemplateAttribute接口，查询目标编排模板的详细信息，包括访问权限、YAML内容、标签等。
+//! - [`DescribeTemplates`](operations::describe_templates): 编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以调用DescribeTemplates接口获取已创建的编排模板的列表，并查询编排模板的详细信息，包括访问权限、YAML内容、标签等。
+//! - [`DescribeTrigger`](operations::describe_trigger): 查询指定的触发器。
+//! - [`DescribeUserClusterNamespaces`](operations::describe_user_cluster_namespaces): 在ACK集群中，可以通过Kubernetes命名空间对集群访问者进行权限和资源的逻辑隔离，只被授予指定命名空间下RBAC权限的用户将无法访问集群其他命名空间内的资源。您可以调用DescribeUserClusterNamespaces接口，查看当前RAM用户或角色在指定的ACK集群内被授予了哪些命名空间内资源的RBAC访问权限。
+//! - [`DescribeUserPermission`](operations::describe_user_permission): 在ACK集群中，您可以创建并指定不同RAM用户或角色拥有不同的访问权限，从而确保安全访问控制和资源隔离。您可以调用DescribeUserPermission接口查询RAM用户或角色拥有的集群权限详情，包括可访问的资源、权限的作用范围、预置的角色类型、权限来源等。
+//! - [`DescribeUserQuota`](operations::describe_user_quota): 您可以调用DescribeUserQuota接口，查询ACK集群、节点池、节点的相关配额。如需扩大配额，请前往配额中心申请。
+//! - [`DescribeWorkflows`](operations::describe_workflows) *(deprecated)*: 调用DescribeWorkflows查询已创建的所有工作流。
+//! - [`FixNodePoolVuls`](operations::fix_node_pool_vuls): 阿里云云安全产品会定期扫描ECS节点上的安全漏洞，并提供对应的修复建议与方法。某些CVE的修复可能需要重启节点，请确保集群有充足的节点用于排水操作。您可以调用FixNodePoolVuls接口修复指定集群节点池的节点漏洞，提高集群节点的安全性。
+//! - [`GetClusterAddonInstance`](operations::get_cluster_addon_instance): 您可以调用GetClusterAddonInstance接口查询集群中目标组件的详细信息，包括目标组件实例的版本、参数配置、日志功能启用状态等。
+//! - [`GetClusterCheck`](operations::get_cluster_check): 容器智能运维平台提供丰富的Kubernetes集群检查能力，包括集群升级检查、集群迁移检查、组件安装检查、组件升级检查、节点池检查等。您可以调用GetClusterCheck接口，根据集群ID和检查任务ID查看指定检查任务的相关信息，例如检查状态、具体检查项、检查创建和完成时间等。
+//! - [`GetClusterDiagnosisCheckItems`](operations::get_cluster_diagnosis_check_items): 获取集群诊断检查项
+//! - [`GetClusterDiagnosisResult`](operations::get_cluster_diagnosis_result): 获取集群诊断结果
+//! - [`GetKubernetesTrigger`](operations::get_kubernetes_trigger) *(deprecated)*: 根据应用名称查询该应用的触发器。
+//! - [`GetUpgradeStatus`](operations::get_upgrade_status) *(deprecated)*: 根据集群ID，查询该集群的升级状态。
+//! - [`GrantPermissions`](operations::grant_permissions): 在ACK集群中，非集群创建者或阿里云账号（主账号）在集群中默认没有任何RBAC权限。您可以调用GrantPermissions接口，更新RAM用户或角色拥有的RBAC访问权限，包括可访问的资源、权限的作用范围、预置的角色类型等，从而更好地管理集群的安全访问控制。
+//! - [`InstallClusterAddons`](operations::install_cluster_addons): 为了增强Kubernetes能力，ACK集群支持了多种组件，例如托管的核心组件，应用、日志和监控、网络、存储、安全组件等。您可以调用InstallClusterAddons接口，通过组件名称和版本安装组件。
+//! - [`ListAddons`](operations::list_addons): 您可以调用ListAddons接口，根据指定地域、集群类型、集群子类型（profile）、集群版本等参数获取可用组件的列表，并查询组件的详细信息，包括组件托管与否、支持的自定义参数Schema、兼容的操作系统架构等。
+//! - [`ListClusterAddonInstances`](operations::list_cluster_addon_instances): 您可以调用ListClusterAddonInstances接口获取目标集群已安装的组件实例列表并查询组件实例的相关信息，包括组件版本、状态等。
+//! - [`ListClusterChecks`](operations::list_cluster_checks): 容器智能运维平台提供丰富的Kubernetes集群检查能力，包括集群升级检查、集群迁移检查、组件安装检查、组件升级检查、节点池检查等。您可以调用ListClusterChecks接口，根据集群ID查询集群检查的列表和检查相关信息，例如检查类型、状态、创建和完成时间等。
+//! - [`ListOperationPlans`](operations::list_operation_plans): 获取自动运维执行计划列表
+//! - [`ListTagResources`](operations::list_tag_resources): 您可以为集群添加标签键值对，让集群开发或运维人员能够更灵活地对集群进行分类管理，更好的支持监控、成本分析、租户隔离等需求。您可以调用ListTagResources接口，获取资源标签的列表并查询标签的详细信息，例如键值对、绑定的集群等。
+//! - [`MigrateCluster`](operations::migrate_cluster): ACK集群Pro版是在ACK集群基础版的基础上发展而来的集群类型，继承了原托管版集群的所有优势，例如控制面托管、控制面高可用等。同时，ACK集群Pro版进一步增强了集群的可靠性、安全性和调度性，并且支持赔付标准的SLA，适合生产环境下有着大规模业务，对稳定性和安全性有高要求的企业客户。建议您将ACK集群基础版迁移至ACK集群Pro版。
+//! - [`ModifyCluster`](operations::modify_cluster): 创建ACK集群后，如需修改集群的配置，您可以调用ModifyCluster接口来完成。
+//! - [`ModifyClusterAddon`](operations::modify_cluster_addon): 您可以调用ModifyClusterAddon配置修改已安装的集群组件实例的配置。修改配置可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。
+//! - [`ModifyClusterNodePool`](operations::modify_cluster_node_pool): 您可以根据节点池ID，调用ModifyClusterNodePool接口更新目标节点池的配置。
+//! - [`ModifyClusterTags`](operations::modify_cluster_tags): 您可以为集群添加标签键值对，让集群开发或运维人员能够更灵活地对集群进行分类管理，更好的支持监控、成本分析、租户隔离等需求。您可以调用ModifyClusterTags接口，修改集群标签。
+//! - [`ModifyNodePoolNodeConfig`](operations::modify_node_pool_node_config): 您可以调用ModifyNodePoolNodeConfig接口修改集群节点池中节点配置信息，例如kubelet配置、节点轮转配置等。修改节点配置会按批次变更节点配置并重启kubelet, 可能会对节点运行和工作负载运行产生一定影响，请在业务低峰期操作。
+//! - [`ModifyPolicyInstance`](operations::modify_policy_instance): 您可以调用ModifyPolicyInstance接口，在指定集群中更新策略规则实例，调整策略实例的治理动作（告警或拦截）、作用的命名空间范围等。
+//! - [`OpenAckService`](operations::open_ack_service): 首次使用容器服务Kubernetes版（Alibaba Cloud Container Service for Kubernetes，简称容器服务ACK）时，您需要使用阿里云账号（主账号）或有相应权限的RAM用户（子账号）开通并授权容器服务。
+//! - [`PauseClusterUpgrade`](operations::pause_cluster_upgrade) *(deprecated)*: 暂停用户集群升级。
+//! - [`PauseComponentUpgrade`](operations::pause_component_upgrade) *(deprecated)*: 调用PauseComponentUpgrade暂停组件升级。
+//! - [`PauseTask`](operations::pause_task): 您可以调用PauseTask接口，暂停执行中的集群任务。
+//! - [`RemoveNodePoolNodes`](operations::remove_node_pool_nodes): 当您不再需要集群节点继续工作时，可以调用RemoveNodePoolNodes接口将集群中的节点移出节点池，并同时调整期望节点数。移除节点时，您可以选择是否同时释放ECS、是否自动排空节点。移除节点会涉及Pod迁移，可能会影响业务，请在业务低峰期操作并提前做好相关的数据备份。
+//! - [`RemoveWorkflow`](operations::remove_workflow) *(deprecated)*: 调用RemoveWorkflow删除某个指定工作流。
+//! - [`RepairClusterNodePool`](operations::repair_cluster_node_pool): 您可以调用RepairClusterNodePool接口修复指定集群节点池的异常节点，使节点保持正常运行状态。
+//! - [`ResumeComponentUpgrade`](operations::resume_component_upgrade) *(deprecated)*: 调用ResumeComponentUpgrade重新启动被暂停的组件升级任务。
+//! - [`ResumeTask`](operations::resume_task): 您可以调用ResumeTask接口，恢复已暂停的集群任务。
+//! - [`ResumeUpgradeCluster`](operations::resume_upgrade_cluster) *(deprecated)*: 根据集群ID，恢复升级处于升级暂停状态的集群。
+//! - [`RunClusterCheck`](operations::run_cluster_check): 容器智能运维平台提供丰富的Kubernetes集群检查能力，包括集群升级检查、集群迁移检查、组件安装检查、组件升级检查、节点池检查等。在正式执行升级、迁移或安装操作前，容器智能运维平台会自动触发检查，仅当检查通过后您才可以执行变更操作。您也可以手动调用RunClusterCheck接口执行集群检查。建议您定期对集群进行检查和维护，预防集群安全风险。
+//! - [`ScanClusterVuls`](operations::scan_cluster_vuls): 您可以调用ScanClusterVuls接口扫描ACK集群中潜在的安全漏洞，包括容器工作负载漏洞、三方软件漏洞、CVE漏洞、WebCMS漏洞、Windows操作系统漏洞等。建议您定期扫描集群的安全漏洞，提高集群安全性。
+//! - [`StartAlert`](operations::start_alert): 启动报警规则
+//! - [`StartWorkflow`](operations::start_workflow) *(deprecated)*: 调用StartWorkflow创建一个新的基因工作流。
+//! - [`StopAlert`](operations::stop_alert): 停止ACK报警中心中报警规则，停止整个报警规则集分组、单个报警规则。
+//! - [`SyncClusterNodePool`](operations::sync_cluster_node_pool): 您可以调用SyncClusterNodePool接口同步集群节点池，包含节点池元数据、节点池内节点信息等。
+//! - [`TagResources`](operations::tag_resources): 您可以为集群添加标签键值对，让集群开发或运维人员能够更灵活地对集群进行分类管理，更好的支持监控、成本分析、租户隔离等需求。您可以调用TagResources接口，为集群绑定标签。
+//! - [`UnInstallClusterAddons`](operations::un_install_cluster_addons): 当您无需使用集群某些组件时，您可以调用UnInstallClusterAddons接口指定组件名称，删除组件，并选择是否删除关联的阿里云云资源。
+//! - [`UntagResources`](operations::untag_resources): 当您无需使用集群的标签键值对时，您可以调用UntagResources接口，删除资源标签。
+//! - [`UpdateContactGroupForAlert`](operations::update_contact_group_for_alert): 更新报警项联系人分组
+//! - [`UpdateControlPlaneLog`](operations::update_control_plane_log): ACK托管集群支持收集控制面组件日志并投递到您的SLS Log Project中。控制面组件包括Kube API Server、Kube Scheduler、Kube Controller Manager、Cloud Controller Manager等核心组件。您可以调用UpdateControlPlaneLog接口，修改控制面组件日志配置，例如日志保存时间、采集的组件等。
+//! - [`UpdateK8sClusterUserConfigExpire`](operations::update_k8s_cluster_user_config_expire): ACK集群下发的KubeConfig过期时间默认为3年。您可以使用阿里云账号（主账号）自定义配置，调用UpdateK8sClusterUserConfigExpire接口指定RAM用户或角色在ACK集群中下发的KubeConfig的过期时间（1～876000小时）。
+//! - [`UpdateResourcesDeleteProtection`](operations::update_resources_delete_protection): 更新指定资源的删除保护状态，当前支持开启或关闭删除保护的资源类型有namespaces和services。
+//! - [`UpdateTemplate`](operations::update_template): 编排模板是对一组Kubernetes集群资源的定义和描述，以声明性方式描述应用应该如何运行或者配置。您可以调用UpdateTemplate接口更新编排模板配置。
+//! - [`UpdateUserPermissions`](operations::update_user_permissions): 在ACK集群中，非集群创建者或阿里云账号（主账号）在集群中默认没有任何RBAC权限。您可以调用UpdateUserPermissions接口，更新RAM用户或角色拥有的RBAC访问权限，包括可访问的资源、权限的作用范围、预置的角色类型等，从而更好地管理集群的安全访问控制。
+//! - [`UpgradeCluster`](operations::upgrade_cluster): 为避免过期版本集群潜在的安全和稳定性风险，同时享用新集群版本的新功能，请随ACK集群的版本发布节奏升级集群。升级集群前，请参考Kubernetes版本说明帮助文档了解待升级版本的版本解读、废弃资源API、升级注意事项等，避免因高版本的功能变更导致业务功能不兼容，继而影响集群正常运行。升级集群前请先进行集群升级检查。升级集群版本可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。
+//! - [`UpgradeClusterAddons`](operations::upgrade_cluster_addons): 您可以调用UpgradeClusterAddons接口升级集群组件实例的版本，从而享受新版本带来的功能优化、缺陷修复等。请依次逐个组件升级，确认一个组件升级成功后再升级下一个组件。升级组件前，请了解每个组件升级的注意事项。升级集群组件实例版本可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。
+//! - [`UpgradeClusterNodepool`](operations::upgrade_cluster_nodepool): 您可以调用UpgradeClusterNodepool接口升级指定集群节点池的kubelet版本（建议与控制面版本一致）、操作系统版本或容器运行时版本。
 #![forbid(unsafe_code)]
 /// The `ackctl` command line (feature `cli`).
 #[cfg(feature = "cli")]
@@ -25,21 +138,524 @@ pub use acs_runtime::credentials::Credentials;
 pub use acs_runtime::signing::SignatureScheme;
 pub use acs_runtime::waiter::{WaitError, WaitOptions};
 pub use client::Client;
+#[cfg(feature = "nodes")]
+pub use operations::attach_instances::{
+    AttachInstancesRequest, AttachInstancesRequestBuilder, AttachInstancesResponse,
+};
+#[cfg(feature = "node_pools")]
+pub use operations::attach_instances_to_node_pool::{
+    AttachInstancesToNodePoolRequest, AttachInstancesToNodePoolRequestBuilder,
+    AttachInstancesToNodePoolResponse,
+};
+#[cfg(feature = "upgrades")]
+pub use operations::cancel_cluster_upgrade::{
+    CancelClusterUpgradeRequest, CancelClusterUpgradeRequestBuilder, CancelClusterUpgradeResponse,
+};
+#[cfg(feature = "deprecated")]
+pub use operations::cancel_component_upgrade::{
+    CancelComponentUpgradeRequest, CancelComponentUpgradeRequestBuilder,
+    CancelComponentUpgradeResponse,
+};
+#[cfg(feature = "others")]
+pub use operations::cancel_operation_plan::{
+    CancelOperationPlanRequest, CancelOperationPlanRequestBuilder, CancelOperationPlanResponse,
+};
+#[cfg(feature = "tasks")]
+pub use operations::cancel_task::{
+    CancelTaskRequest, CancelTaskRequestBuilder, CancelTaskResponse,
+};
+#[cfg(feature = "workflows")]
+pub use operations::cancel_workflow::{
+    CancelWorkflowRequest, CancelWorkflowRequestBuilder, CancelWorkflowResponse,
+};
+#[cfg(feature = "logs")]
+pub use operations::check_control_plane_log_enable::{
+    CheckControlPlaneLogEnableRequest, CheckControlPlaneLogEnableRequestBuilder,
+    CheckControlPlaneLogEnableResponse,
+};
+#[cfg(feature = "others")]
+pub use operations::check_service_role::{
+    CheckServiceRoleRequest, CheckServiceRoleRequestBuilder, CheckServiceRoleResponse,
+};
+#[cfg(feature = "node_pools")]
+pub use operations::create_autoscaling_config::{
+    CreateAutoscalingConfigRequest, CreateAutoscalingConfigRequestBuilder,
+    CreateAutoscalingConfigResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::create_cluster::{
+    CreateClusterRequest, CreateClusterRequestBuilder, CreateClusterResponse,
+};
+#[cfg(feature = "others")]
+pub use operations::create_cluster_diagnosis::{
+    CreateClusterDiagnosisRequest, CreateClusterDiagnosisRequestBuilder,
+    CreateClusterDiagnosisResponse,
+};
+#[cfg(feature = "node_pools")]
+pub use operations::create_cluster_node_pool::{
+    CreateClusterNodePoolRequest, CreateClusterNodePoolRequestBuilder,
+    CreateClusterNodePoolResponse,
+};
+#[cfg(feature = "deprecated")]
+pub use operations::create_kubernetes_trigger::{
+    CreateKubernetesTriggerRequest, CreateKubernetesTriggerRequestBuilder,
+    CreateKubernetesTriggerResponse,
+};
+#[cfg(feature = "templates")]
+pub use operations::create_template::{
+    CreateTemplateRequest, CreateTemplateRequestBuilder, CreateTemplateResponse,
+};
+#[cfg(feature = "triggers")]
+pub use operations::create_trigger::{
+    CreateTriggerRequest, CreateTriggerRequestBuilder, CreateTriggerResponse,
+};
+#[cfg(feature = "alerts")]
+pub use operations::delete_alert_contact::{
+    DeleteAlertContactRequest, DeleteAlertContactRequestBuilder, DeleteAlertContactResponse,
+};
+#[cfg(feature = "alerts")]
+pub use operations::delete_alert_contact_group::{
+    DeleteAlertContactGroupRequest, DeleteAlertContactGroupRequestBuilder,
+    DeleteAlertContactGroupResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::delete_cluster::{
+    DeleteClusterRequest, DeleteClusterRequestBuilder, DeleteClusterResponse,
+};
+#[cfg(feature = "node_pools")]
+pub use operations::delete_cluster_nodepool::{
+    DeleteClusterNodepoolRequest, DeleteClusterNodepoolRequestBuilder,
+    DeleteClusterNodepoolResponse,
+};
+#[cfg(feature = "nodes")]
+pub use operations::delete_cluster_nodes::{
+    DeleteClusterNodesRequest, DeleteClusterNodesRequestBuilder, DeleteClusterNodesResponse,
+};
+#[cfg(feature = "deprecated")]
+pub use operations::delete_kubernetes_trigger::{
+    DeleteKubernetesTriggerRequest, DeleteKubernetesTriggerRequestBuilder,
+    DeleteKubernetesTriggerResponse,
+};
+#[cfg(feature = "policies")]
+pub use operations::delete_policy_instance::{
+    DeletePolicyInstanceRequest, DeletePolicyInstanceRequestBuilder, DeletePolicyInstanceResponse,
+};
+#[cfg(feature = "templates")]
+pub use operations::delete_template::{
+    DeleteTemplateRequest, DeleteTemplateRequestBuilder, DeleteTemplateResponse,
+};
+#[cfg(feature = "triggers")]
+pub use operations::delete_trigger::{
+    DeleteTriggerRequest, DeleteTriggerRequestBuilder, DeleteTriggerResponse,
+};
+#[cfg(feature = "policies")]
+pub use operations::deploy_policy_instance::{
+    DeployPolicyInstanceRequest, DeployPolicyInstanceRequestBuilder, DeployPolicyInstanceResponse,
+};
+#[cfg(feature = "workflows")]
+pub use operations::descirbe_workflow::{
+    DescirbeWorkflowRequest, DescirbeWorkflowRequestBuilder, DescirbeWorkflowResponse,
+};
+#[cfg(feature = "addons")]
+pub use operations::describe_addon::{
+    DescribeAddonRequest, DescribeAddonRequestBuilder, DescribeAddonResponse,
+};
+#[cfg(feature = "addons")]
+pub use operations::describe_addons::{
+    DescribeAddonsRequest, DescribeAddonsRequestBuilder, DescribeAddonsResponse,
+};
+#[cfg(feature = "addons")]
+pub use operations::describe_cluster_addon_instance::{
+    DescribeClusterAddonInstanceRequest, DescribeClusterAddonInstanceRequestBuilder,
+    DescribeClusterAddonInstanceResponse,
+};
+#[cfg(feature = "addons")]
+pub use operations::describe_cluster_addon_metadata::{
+    DescribeClusterAddonMetadataRequest, DescribeClusterAddonMetadataRequestBuilder,
+    DescribeClusterAddonMetadataResponse,
+};
+#[cfg(feature = "deprecated")]
+pub use operations::describe_cluster_addon_upgrade_status::{
+    DescribeClusterAddonUpgradeStatusRequest, DescribeClusterAddonUpgradeStatusRequestBuilder,
+    DescribeClusterAddonUpgradeStatusResponse,
+};
+#[cfg(feature = "addons")]
+pub use operations::describe_cluster_addons_upgrade_status::{
+    DescribeClusterAddonsUpgradeStatusRequest, DescribeClusterAddonsUpgradeStatusRequestBuilder,
+    DescribeClusterAddonsUpgradeStatusResponse,
+};
+#[cfg(feature = "addons")]
+pub use operations::describe_cluster_addons_version::{
+    DescribeClusterAddonsVersionRequest, DescribeClusterAddonsVersionRequestBuilder,
+    DescribeClusterAddonsVersionResponse,
+};
+#[cfg(feature = "node_pools")]
+pub use operations::describe_cluster_attach_scripts::{
+    DescribeClusterAttachScriptsRequest, DescribeClusterAttachScriptsRequestBuilder,
+    DescribeClusterAttachScriptsResponse,
+};
+#[cfg(feature = "clusters")]
 pub use operations::describe_cluster_detail::{
     DescribeClusterDetailRequest, DescribeClusterDetailRequestBuilder,
     DescribeClusterDetailResponse,
 };
+#[cfg(feature = "events")]
+pub use operations::describe_cluster_events::{
+    DescribeClusterEventsRequest, DescribeClusterEventsRequestBuilder,
+    DescribeClusterEventsResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::describe_cluster_logs::{
+    DescribeClusterLogsRequest, DescribeClusterLogsRequestBuilder, DescribeClusterLogsResponse,
+};
+#[cfg(feature = "node_pools")]
+pub use operations::describe_cluster_node_pool_detail::{
+    DescribeClusterNodePoolDetailRequest, DescribeClusterNodePoolDetailRequestBuilder,
+    DescribeClusterNodePoolDetailResponse,
+};
+#[cfg(feature = "node_pools")]
+pub use operations::describe_cluster_node_pools::{
+    DescribeClusterNodePoolsRequest, DescribeClusterNodePoolsRequestBuilder,
+    DescribeClusterNodePoolsResponse,
+};
+#[cfg(feature = "nodes")]
 pub use operations::describe_cluster_nodes::{
     DescribeClusterNodesRequest, DescribeClusterNodesRequestBuilder, DescribeClusterNodesResponse,
 };
+#[cfg(feature = "clusters")]
+pub use operations::describe_cluster_resources::{
+    DescribeClusterResourcesRequest, DescribeClusterResourcesRequestBuilder,
+    DescribeClusterResourcesResponse,
+};
+#[cfg(feature = "tasks")]
+pub use operations::describe_cluster_tasks::{
+    DescribeClusterTasksRequest, DescribeClusterTasksRequestBuilder, DescribeClusterTasksResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::describe_cluster_user_kubeconfig::{
+    DescribeClusterUserKubeconfigRequest, DescribeClusterUserKubeconfigRequestBuilder,
+    DescribeClusterUserKubeconfigResponse,
+};
+#[cfg(feature = "deprecated")]
+pub use operations::describe_cluster_v2_user_kubeconfig::{
+    DescribeClusterV2UserKubeconfigRequest, DescribeClusterV2UserKubeconfigRequestBuilder,
+    DescribeClusterV2UserKubeconfigResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::describe_cluster_vuls::{
+    DescribeClusterVulsRequest, DescribeClusterVulsRequestBuilder, DescribeClusterVulsResponse,
+};
+#[cfg(feature = "deprecated")]
+pub use operations::describe_clusters::{
+    DescribeClustersRequest, DescribeClustersRequestBuilder, DescribeClustersResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::describe_clusters_v1::{
+    DescribeClustersV1Request, DescribeClustersV1RequestBuilder, DescribeClustersV1Response,
+};
+#[cfg(feature = "events")]
+pub use operations::describe_events::{
+    DescribeEventsRequest, DescribeEventsRequestBuilder, DescribeEventsResponse,
+};
+#[cfg(feature = "deprecated")]
+pub use operations::describe_external_agent::{
+    DescribeExternalAgentRequest, DescribeExternalAgentRequestBuilder,
+    DescribeExternalAgentResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::describe_kubernetes_version_metadata::{
+    DescribeKubernetesVersionMetadataRequest, DescribeKubernetesVersionMetadataRequestBuilder,
+    DescribeKubernetesVersionMetadataResponse,
+};
+#[cfg(feature = "node_pools")]
+pub use operations::describe_node_pool_vuls::{
+    DescribeNodePoolVulsRequest, DescribeNodePoolVulsRequestBuilder, DescribeNodePoolVulsResponse,
+};
+#[cfg(feature = "policies")]
+pub use operations::describe_policies::{
+    DescribePoliciesRequest, DescribePoliciesRequestBuilder, DescribePoliciesResponse,
+};
+#[cfg(feature = "policies")]
+pub use operations::describe_policy_details::{
+    DescribePolicyDetailsRequest, DescribePolicyDetailsRequestBuilder,
+    DescribePolicyDetailsResponse,
+};
+#[cfg(feature = "policies")]
+pub use operations::describe_policy_governance_in_cluster::{
+    DescribePolicyGovernanceInClusterRequest, DescribePolicyGovernanceInClusterRequestBuilder,
+    DescribePolicyGovernanceInClusterResponse,
+};
+#[cfg(feature = "policies")]
+pub use operations::describe_policy_instances::{
+    DescribePolicyInstancesRequest, DescribePolicyInstancesRequestBuilder,
+    DescribePolicyInstancesResponse,
+};
+#[cfg(feature = "policies")]
+pub use operations::describe_policy_instances_status::{
+    DescribePolicyInstancesStatusRequest, DescribePolicyInstancesStatusRequestBuilder,
+    DescribePolicyInstancesStatusResponse,
+};
+#[cfg(feature = "others")]
+pub use operations::describe_resources_delete_protection::{
+    DescribeResourcesDeleteProtectionRequest, DescribeResourcesDeleteProtectionRequestBuilder,
+    DescribeResourcesDeleteProtectionResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::describe_subaccount_k8s_cluster_user_config::{
+    DescribeSubaccountK8sClusterUserConfigRequest,
+    DescribeSubaccountK8sClusterUserConfigRequestBuilder,
+    DescribeSubaccountK8sClusterUserConfigResponse,
+};
+#[cfg(feature = "tasks")]
 pub use operations::describe_task_info::{
     DescribeTaskInfoRequest, DescribeTaskInfoRequestBuilder, DescribeTaskInfoResponse,
 };
+#[cfg(feature = "templates")]
+pub use operations::describe_template_attribute::{
+    DescribeTemplateAttributeRequest, DescribeTemplateAttributeRequestBuilder,
+    DescribeTemplateAttributeResponse,
+};
+#[cfg(feature = "templates")]
+pub use operations::describe_templates::{
+    DescribeTemplatesRequest, DescribeTemplatesRequestBuilder, DescribeTemplatesResponse,
+};
+#[cfg(feature = "triggers")]
+pub use operations::describe_trigger::{
+    DescribeTriggerRequest, DescribeTriggerRequestBuilder, DescribeTriggerResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::describe_user_cluster_namespaces::{
+    DescribeUserClusterNamespacesRequest, DescribeUserClusterNamespacesRequestBuilder,
+    DescribeUserClusterNamespacesResponse,
+};
+#[cfg(feature = "permissions")]
+pub use operations::describe_user_permission::{
+    DescribeUserPermissionRequest, DescribeUserPermissionRequestBuilder,
+    DescribeUserPermissionResponse,
+};
+#[cfg(feature = "others")]
+pub use operations::describe_user_quota::{
+    DescribeUserQuotaRequest, DescribeUserQuotaRequestBuilder, DescribeUserQuotaResponse,
+};
+#[cfg(feature = "workflows")]
+pub use operations::describe_workflows::{
+    DescribeWorkflowsRequest, DescribeWorkflowsRequestBuilder, DescribeWorkflowsResponse,
+};
+#[cfg(feature = "node_pools")]
+pub use operations::fix_node_pool_vuls::{
+    FixNodePoolVulsRequest, FixNodePoolVulsRequestBuilder, FixNodePoolVulsResponse,
+};
+#[cfg(feature = "addons")]
+pub use operations::get_cluster_addon_instance::{
+    GetClusterAddonInstanceRequest, GetClusterAddonInstanceRequestBuilder,
+    GetClusterAddonInstanceResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::get_cluster_check::{
+    GetClusterCheckRequest, GetClusterCheckRequestBuilder, GetClusterCheckResponse,
+};
+#[cfg(feature = "others")]
+pub use operations::get_cluster_diagnosis_check_items::{
+    GetClusterDiagnosisCheckItemsRequest, GetClusterDiagnosisCheckItemsRequestBuilder,
+    GetClusterDiagnosisCheckItemsResponse,
+};
+#[cfg(feature = "others")]
+pub use operations::get_cluster_diagnosis_result::{
+    GetClusterDiagnosisResultRequest, GetClusterDiagnosisResultRequestBuilder,
+    GetClusterDiagnosisResultResponse,
+};
+#[cfg(feature = "deprecated")]
+pub use operations::get_kubernetes_trigger::{
+    GetKubernetesTriggerRequest, GetKubernetesTriggerRequestBuilder, GetKubernetesTriggerResponse,
+};
+#[cfg(feature = "upgrades")]
+pub use operations::get_upgrade_status::{
+    GetUpgradeStatusRequest, GetUpgradeStatusRequestBuilder, GetUpgradeStatusResponse,
+};
+#[cfg(feature = "permissions")]
+pub use operations::grant_permissions::{
+    GrantPermissionsRequest, GrantPermissionsRequestBuilder, GrantPermissionsResponse,
+};
+#[cfg(feature = "addons")]
+pub use operations::install_cluster_addons::{
+    InstallClusterAddonsRequest, InstallClusterAddonsRequestBuilder, InstallClusterAddonsResponse,
+};
+#[cfg(feature = "addons")]
+pub use operations::list_addons::{
+    ListAddonsRequest, ListAddonsRequestBuilder, ListAddonsResponse,
+};
+#[cfg(feature = "addons")]
+pub use operations::list_cluster_addon_instances::{
+    ListClusterAddonInstancesRequest, ListClusterAddonInstancesRequestBuilder,
+    ListClusterAddonInstancesResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::list_cluster_checks::{
+    ListClusterChecksRequest, ListClusterChecksRequestBuilder, ListClusterChecksResponse,
+};
+#[cfg(feature = "others")]
+pub use operations::list_operation_plans::{
+    ListOperationPlansRequest, ListOperationPlansRequestBuilder, ListOperationPlansResponse,
+};
+#[cfg(feature = "tags")]
+pub use operations::list_tag_resources::{
+    ListTagResourcesRequest, ListTagResourcesRequestBuilder, ListTagResourcesResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::migrate_cluster::{
+    MigrateClusterRequest, MigrateClusterRequestBuilder, MigrateClusterResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::modify_cluster::{
+    ModifyClusterRequest, ModifyClusterRequestBuilder, ModifyClusterResponse,
+};
+#[cfg(feature = "addons")]
+pub use operations::modify_cluster_addon::{
+    ModifyClusterAddonRequest, ModifyClusterAddonRequestBuilder, ModifyClusterAddonResponse,
+};
+#[cfg(feature = "node_pools")]
+pub use operations::modify_cluster_node_pool::{
+    ModifyClusterNodePoolRequest, ModifyClusterNodePoolRequestBuilder,
+    ModifyClusterNodePoolResponse,
+};
+#[cfg(feature = "tags")]
+pub use operations::modify_cluster_tags::{
+    ModifyClusterTagsRequest, ModifyClusterTagsRequestBuilder, ModifyClusterTagsResponse,
+};
+#[cfg(feature = "node_pools")]
+pub use operations::modify_node_pool_node_config::{
+    ModifyNodePoolNodeConfigRequest, ModifyNodePoolNodeConfigRequestBuilder,
+    ModifyNodePoolNodeConfigResponse,
+};
+#[cfg(feature = "policies")]
+pub use operations::modify_policy_instance::{
+    ModifyPolicyInstanceRequest, ModifyPolicyInstanceRequestBuilder, ModifyPolicyInstanceResponse,
+};
+#[cfg(feature = "others")]
+pub use operations::open_ack_service::{
+    OpenAckServiceRequest, OpenAckServiceRequestBuilder, OpenAckServiceResponse,
+};
+#[cfg(feature = "upgrades")]
+pub use operations::pause_cluster_upgrade::{
+    PauseClusterUpgradeRequest, PauseClusterUpgradeRequestBuilder, PauseClusterUpgradeResponse,
+};
+#[cfg(feature = "deprecated")]
+pub use operations::pause_component_upgrade::{
+    PauseComponentUpgradeRequest, PauseComponentUpgradeRequestBuilder,
+    PauseComponentUpgradeResponse,
+};
+#[cfg(feature = "tasks")]
+pub use operations::pause_task::{PauseTaskRequest, PauseTaskRequestBuilder, PauseTaskResponse};
+#[cfg(feature = "node_pools")]
+pub use operations::remove_node_pool_nodes::{
+    RemoveNodePoolNodesRequest, RemoveNodePoolNodesRequestBuilder, RemoveNodePoolNodesResponse,
+};
+#[cfg(feature = "workflows")]
+pub use operations::remove_workflow::{
+    RemoveWorkflowRequest, RemoveWorkflowRequestBuilder, RemoveWorkflowResponse,
+};
+#[cfg(feature = "node_pools")]
+pub use operations::repair_cluster_node_pool::{
+    RepairClusterNodePoolRequest, RepairClusterNodePoolRequestBuilder,
+    RepairClusterNodePoolResponse,
+};
+#[cfg(feature = "deprecated")]
+pub use operations::resume_component_upgrade::{
+    ResumeComponentUpgradeRequest, ResumeComponentUpgradeRequestBuilder,
+    ResumeComponentUpgradeResponse,
+};
+#[cfg(feature = "tasks")]
+pub use operations::resume_task::{
+    ResumeTaskRequest, ResumeTaskRequestBuilder, ResumeTaskResponse,
+};
+#[cfg(feature = "upgrades")]
+pub use operations::resume_upgrade_cluster::{
+    ResumeUpgradeClusterRequest, ResumeUpgradeClusterRequestBuilder, ResumeUpgradeClusterResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::run_cluster_check::{
+    RunClusterCheckRequest, RunClusterCheckRequestBuilder, RunClusterCheckResponse,
+};
+#[cfg(feature = "node_pools")]
 pub use operations::scale_cluster_node_pool::{
     ScaleClusterNodePoolRequest, ScaleClusterNodePoolRequestBuilder, ScaleClusterNodePoolResponse,
 };
+#[cfg(feature = "clusters")]
 pub use operations::scale_out_cluster::{
     ScaleOutClusterRequest, ScaleOutClusterRequestBuilder, ScaleOutClusterResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::scan_cluster_vuls::{
+    ScanClusterVulsRequest, ScanClusterVulsRequestBuilder, ScanClusterVulsResponse,
+};
+#[cfg(feature = "alerts")]
+pub use operations::start_alert::{
+    StartAlertRequest, StartAlertRequestBuilder, StartAlertResponse,
+};
+#[cfg(feature = "workflows")]
+pub use operations::start_workflow::{
+    StartWorkflowRequest, StartWorkflowRequestBuilder, StartWorkflowResponse,
+};
+#[cfg(feature = "alerts")]
+pub use operations::stop_alert::{StopAlertRequest, StopAlertRequestBuilder, StopAlertResponse};
+#[cfg(feature = "node_pools")]
+pub use operations::sync_cluster_node_pool::{
+    SyncClusterNodePoolRequest, SyncClusterNodePoolRequestBuilder, SyncClusterNodePoolResponse,
+};
+#[cfg(feature = "tags")]
+pub use operations::tag_resources::{
+    TagResourcesRequest, TagResourcesRequestBuilder, TagResourcesResponse,
+};
+#[cfg(feature = "addons")]
+pub use operations::un_install_cluster_addons::{
+    UnInstallClusterAddonsRequest, UnInstallClusterAddonsRequestBuilder,
+    UnInstallClusterAddonsResponse,
+};
+#[cfg(feature = "tags")]
+pub use operations::untag_resources::{
+    UntagResourcesRequest, UntagResourcesRequestBuilder, UntagResourcesResponse,
+};
+#[cfg(feature = "alerts")]
+pub use operations::update_contact_group_for_alert::{
+    UpdateContactGroupForAlertRequest, UpdateContactGroupForAlertRequestBuilder,
+    UpdateContactGroupForAlertResponse,
+};
+#[cfg(feature = "logs")]
+pub use operations::update_control_plane_log::{
+    UpdateControlPlaneLogRequest, UpdateControlPlaneLogRequestBuilder,
+    UpdateControlPlaneLogResponse,
+};
+#[cfg(feature = "clusters")]
+pub use operations::update_k8s_cluster_user_config_expire::{
+    UpdateK8sClusterUserConfigExpireRequest, UpdateK8sClusterUserConfigExpireRequestBuilder,
+    UpdateK8sClusterUserConfigExpireResponse,
+};
+#[cfg(feature = "others")]
+pub use operations::update_resources_delete_protection::{
+    UpdateResourcesDeleteProtectionRequest, UpdateResourcesDeleteProtectionRequestBuilder,
+    UpdateResourcesDeleteProtectionResponse,
+};
+#[cfg(feature = "templates")]
+pub use operations::update_template::{
+    UpdateTemplateRequest, UpdateTemplateRequestBuilder, UpdateTemplateResponse,
+};
+#[cfg(feature = "others")]
+pub use operations::update_user_permissions::{
+    UpdateUserPermissionsRequest, UpdateUserPermissionsRequestBuilder,
+    UpdateUserPermissionsResponse,
+};
+#[cfg(feature = "upgrades")]
+pub use operations::upgrade_cluster::{
+    UpgradeClusterRequest, UpgradeClusterRequestBuilder, UpgradeClusterResponse,
+};
+#[cfg(feature = "addons")]
+pub use operations::upgrade_cluster_addons::{
+    UpgradeClusterAddonsRequest, UpgradeClusterAddonsRequestBuilder, UpgradeClusterAddonsResponse,
+};
+#[cfg(feature = "node_pools")]
+pub use operations::upgrade_cluster_nodepool::{
+    UpgradeClusterNodepoolRequest, UpgradeClusterNodepoolRequestBuilder,
+    UpgradeClusterNodepoolResponse,
 };
 /// The product code.
 pub const PRODUCT: &str = "CS";
@@ -62,9 +678,122 @@ pub const ENDPOINT_RULES: acs_runtime::endpoint::EndpointRules<'static> =
     };
 /// The action names of every operation in this crate.
 pub const OPERATIONS: &[&str] = &[
+    "AttachInstances",
+    "AttachInstancesToNodePool",
+    "CancelClusterUpgrade",
+    "CancelComponentUpgrade",
+    "CancelOperationPlan",
+    "CancelTask",
+    "CancelWorkflow",
+    "CheckControlPlaneLogEnable",
+    "CheckServiceRole",
+    "CreateAutoscalingConfig",
+    "CreateCluster",
+    "CreateClusterDiagnosis",
+    "CreateClusterNodePool",
+    "CreateKubernetesTrigger",
+    "CreateTemplate",
+    "CreateTrigger",
+    "DeleteAlertContact",
+    "DeleteAlertContactGroup",
+    "DeleteCluster",
+    "DeleteClusterNodepool",
+    "DeleteClusterNodes",
+    "DeleteKubernetesTrigger",
+    "DeletePolicyInstance",
+    "DeleteTemplate",
+    "DeleteTrigger",
+    "DeployPolicyInstance",
+    "DescirbeWorkflow",
+    "DescribeAddon",
+    "DescribeAddons",
+    "DescribeClusterAddonInstance",
+    "DescribeClusterAddonMetadata",
+    "DescribeClusterAddonUpgradeStatus",
+    "DescribeClusterAddonsUpgradeStatus",
+    "DescribeClusterAddonsVersion",
+    "DescribeClusterAttachScripts",
     "DescribeClusterDetail",
+    "DescribeClusterEvents",
+    "DescribeClusterLogs",
+    "DescribeClusterNodePoolDetail",
+    "DescribeClusterNodePools",
     "DescribeClusterNodes",
+    "DescribeClusterResources",
+    "DescribeClusterTasks",
+    "DescribeClusterUserKubeconfig",
+    "DescribeClusterV2UserKubeconfig",
+    "DescribeClusterVuls",
+    "DescribeClusters",
+    "DescribeClustersV1",
+    "DescribeEvents",
+    "DescribeExternalAgent",
+    "DescribeKubernetesVersionMetadata",
+    "DescribeNodePoolVuls",
+    "DescribePolicies",
+    "DescribePolicyDetails",
+    "DescribePolicyGovernanceInCluster",
+    "DescribePolicyInstances",
+    "DescribePolicyInstancesStatus",
+    "DescribeResourcesDeleteProtection",
+    "DescribeSubaccountK8sClusterUserConfig",
     "DescribeTaskInfo",
+    "DescribeTemplateAttribute",
+    "DescribeTemplates",
+    "DescribeTrigger",
+    "DescribeUserClusterNamespaces",
+    "DescribeUserPermission",
+    "DescribeUserQuota",
+    "DescribeWorkflows",
+    "FixNodePoolVuls",
+    "GetClusterAddonInstance",
+    "GetClusterCheck",
+    "GetClusterDiagnosisCheckItems",
+    "GetClusterDiagnosisResult",
+    "GetKubernetesTrigger",
+    "GetUpgradeStatus",
+    "GrantPermissions",
+    "InstallClusterAddons",
+    "ListAddons",
+    "ListClusterAddonInstances",
+    "ListClusterChecks",
+    "ListOperationPlans",
+    "ListTagResources",
+    "MigrateCluster",
+    "ModifyCluster",
+    "ModifyClusterAddon",
+    "ModifyClusterNodePool",
+    "ModifyClusterTags",
+    "ModifyNodePoolNodeConfig",
+    "ModifyPolicyInstance",
+    "OpenAckService",
+    "PauseClusterUpgrade",
+    "PauseComponentUpgrade",
+    "PauseTask",
+    "RemoveNodePoolNodes",
+    "RemoveWorkflow",
+    "RepairClusterNodePool",
+    "ResumeComponentUpgrade",
+    "ResumeTask",
+    "ResumeUpgradeCluster",
+    "RunClusterCheck",
     "ScaleClusterNodePool",
     "ScaleOutCluster",
+    "ScanClusterVuls",
+    "StartAlert",
+    "StartWorkflow",
+    "StopAlert",
+    "SyncClusterNodePool",
+    "TagResources",
+    "UnInstallClusterAddons",
+    "UntagResources",
+    "UpdateContactGroupForAlert",
+    "UpdateControlPlaneLog",
+    "UpdateK8sClusterUserConfigExpire",
+    "UpdateResourcesDeleteProtection",
+    "UpdateTemplate",
+    "UpdateUserPermissions",
+    "UpgradeCluster",
+    "UpgradeClusterAddons",
+    "UpgradeClusterNodepool",
 ];

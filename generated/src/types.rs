@@ -2,7 +2,982 @@
 
 //! Shapes shared by several operations.
 use acs_macros::{Builder, Validate, WireEnum};
+use acs_runtime::Sensitive;
 use serde::{Deserialize, Serialize};
+/// 集群组件配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Addon {
+    /// 组件名称。
+    ///
+    /// Example: `nginx-ingress-controller`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// 组件配置。
+    ///
+    /// Example: `{\"IngressSlbNetworkType\":\"internet\"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
+    /// 是否禁止默认安装，集群创建时除了安装必需组件外，还会额外安装一些日志组件等，您可以禁止这些默认行为，后续通过安装组件的API进行安装或者通过控制台安装。取值：
+    ///
+    /// - `true`：禁止默认安装。
+    /// - `false`：允许默认安装。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    /// 组件版本。
+    ///
+    /// Example: `v1.9.3-aliyun.1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+/// 实例属性
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct InstancePatterns {
+    /// 实例规格的 vCPU 内核数目。
+    ///
+    /// Example: `4`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub core: Option<i64>,
+    /// 实例规格的内存大小，单位为 GiB。
+    ///
+    /// Example: `8`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub memory: Option<f64>,
+    /// 实例规格族级别。
+    ///
+    /// Example: `EnterpriseLevel`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_family_level: Option<String>,
+    /// 实例每小时最高价格。
+    ///
+    /// Example: `2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_price: Option<f64>,
+    /// 实例规格所属的架构类型。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub architectures: Option<Vec<String>>,
+    /// 是否为性能突发实例规格。
+    ///
+    /// Example: `Exclude`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub burst_performance_option: Option<String>,
+    /// 需要排除的实例规格。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded_instance_types: Option<Vec<String>>,
+}
+/// 支持的kubelet配置
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct KubeletConfig {
+    /// 镜像仓库的QPS上限。
+    ///
+    /// Example: `5`. Wire name: `registryPullQPS`.
+    #[serde(rename = "registryPullQPS", skip_serializing_if = "Option::is_none")]
+    pub registry_pull_qps: Option<i64>,
+    /// 突发性镜像拉取的个数上限。
+    ///
+    /// Example: `10`. Wire name: `registryBurst`.
+    #[serde(rename = "registryBurst", skip_serializing_if = "Option::is_none")]
+    pub registry_burst: Option<i64>,
+    /// 每秒可生成的事件数量。
+    ///
+    /// Example: `5`. Wire name: `eventRecordQPS`.
+    #[serde(rename = "eventRecordQPS", skip_serializing_if = "Option::is_none")]
+    pub event_record_qps: Option<i64>,
+    /// 事件记录的个数的突发峰值上限。
+    ///
+    /// Example: `10`. Wire name: `eventBurst`.
+    #[serde(rename = "eventBurst", skip_serializing_if = "Option::is_none")]
+    pub event_burst: Option<i64>,
+    /// 与API Server通信的每秒查询个数。
+    ///
+    /// Example: `5`. Wire name: `kubeAPIQPS`.
+    #[serde(rename = "kubeAPIQPS", skip_serializing_if = "Option::is_none")]
+    pub kube_apiqps: Option<i64>,
+    /// 每秒发送到API Server的突发请求数量上限。
+    ///
+    /// Example: `10`. Wire name: `kubeAPIBurst`.
+    #[serde(rename = "kubeAPIBurst", skip_serializing_if = "Option::is_none")]
+    pub kube_api_burst: Option<i64>,
+    /// 是否逐一拉取镜像。
+    ///
+    /// Example: `true`. Wire name: `serializeImagePulls`.
+    #[serde(
+        rename = "serializeImagePulls",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub serialize_image_pulls: Option<bool>,
+    /// CPU管理器策略。
+    ///
+    /// Example: `none`. Wire name: `cpuManagerPolicy`.
+    #[serde(rename = "cpuManagerPolicy", skip_serializing_if = "Option::is_none")]
+    pub cpu_manager_policy: Option<String>,
+    /// 触发Pod驱逐操作的一组硬性门限。
+    ///
+    /// Wire name: `evictionHard`.
+    #[serde(rename = "evictionHard", skip_serializing_if = "Option::is_none")]
+    pub eviction_hard: Option<serde_json::Value>,
+    /// 设置一组驱逐阈值。
+    ///
+    /// Wire name: `evictionSoft`.
+    #[serde(rename = "evictionSoft", skip_serializing_if = "Option::is_none")]
+    pub eviction_soft: Option<serde_json::Value>,
+    /// 设置一组驱逐宽限期。
+    ///
+    /// Wire name: `evictionSoftGracePeriod`.
+    #[serde(
+        rename = "evictionSoftGracePeriod",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub eviction_soft_grace_period: Option<serde_json::Value>,
+    /// 系统预留的资源配置。
+    ///
+    /// Wire name: `systemReserved`.
+    #[serde(rename = "systemReserved", skip_serializing_if = "Option::is_none")]
+    pub system_reserved: Option<serde_json::Value>,
+    /// kubernetes系统预留的资源配置。
+    ///
+    /// Wire name: `kubeReserved`.
+    #[serde(rename = "kubeReserved", skip_serializing_if = "Option::is_none")]
+    pub kube_reserved: Option<serde_json::Value>,
+    /// 只读端口号。
+    ///
+    /// Example: `0`. Wire name: `readOnlyPort`.
+    #[serde(rename = "readOnlyPort", skip_serializing_if = "Option::is_none")]
+    pub read_only_port: Option<i64>,
+    /// 运行的Pod个数上限。
+    ///
+    /// Example: `110`. Wire name: `maxPods`.
+    #[serde(rename = "maxPods", skip_serializing_if = "Option::is_none")]
+    pub max_pods: Option<i64>,
+    /// 日志文件被轮转之前可以到达的最大大小。
+    ///
+    /// Example: `10Mi`. Wire name: `containerLogMaxSize`.
+    #[serde(
+        rename = "containerLogMaxSize",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_log_max_size: Option<String>,
+    /// 每个容器可以存在的日志文件个数上限。
+    ///
+    /// Example: `5`. Wire name: `containerLogMaxFiles`.
+    #[serde(
+        rename = "containerLogMaxFiles",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub container_log_max_files: Option<i64>,
+    /// 特性开关，用来开启实验性功能的配置。
+    ///
+    /// Wire name: `featureGates`.
+    #[serde(rename = "featureGates", skip_serializing_if = "Option::is_none")]
+    pub feature_gates: Option<serde_json::Value>,
+    /// 允许的sysctl模式白名单。
+    ///
+    /// Wire name: `allowedUnsafeSysctls`.
+    #[serde(
+        rename = "allowedUnsafeSysctls",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub allowed_unsafe_sysctls: Option<Vec<String>>,
+}
+/// 集群维护窗口。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct MaintenanceWindow {
+    /// 是否开启维护窗口。取值：
+    /// - `true`：开启维护窗口。
+    /// - `false`：不开启维护窗口。
+    ///
+    /// 默认值：`false`。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// 维护起始时间。Golang标准时间格式，例如15:04:05Z。
+    ///
+    /// Example: `03:00:00Z`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maintenance_time: Option<String>,
+    /// 维护时长。取值范围\[1,24\]，单位为小时。
+    ///
+    /// 默认值：3h。
+    ///
+    /// Example: `3h`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration: Option<String>,
+    /// 维护周期，多个值用英文半角逗号（,）分隔。取值：{Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday}
+    ///
+    /// 默认值：`Thursday`。
+    ///
+    /// Example: `Monday,Thursday`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weekly_period: Option<String>,
+}
+/// 节点池。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Nodepool {
+    /// 自动伸缩节点池配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub auto_scaling: Option<NodepoolAutoScaling>,
+    /// 集群相关配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub kubernetes_config: Option<NodepoolKubernetesConfig>,
+    /// 节点池配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub nodepool_info: Option<NodepoolNodepoolInfo>,
+    /// 节点池扩容组配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub scaling_group: Option<NodepoolScalingGroup>,
+    /// 加密计算节点池配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub tee_config: Option<NodepoolTeeConfig>,
+    /// 托管节点池配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub management: Option<NodepoolManagement>,
+    /// 【该字段已废弃，请使用desired_size代替】
+    ///
+    /// 节点池节点数量。
+    ///
+    /// Example: `1`. **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// 边缘节点池的网络类型，该值只对`type`为`edge`类型的节点池有意义，取值范围：
+    ///
+    /// - `basic`：基础型。
+    /// - `private`: 专用型。1.22及以上版本支持。
+    ///
+    /// Example: `basic`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interconnect_mode: Option<String>,
+    /// 【该字段已废弃】
+    ///
+    /// 边缘节点池配置。
+    ///
+    /// **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub interconnect_config: Option<NodepoolInterconnectConfig>,
+    /// 边缘节点池允许容纳的最大节点数量，该参数大于等于0。0表示无额外限制（仅受限于集群整体可以容纳的节点数，节点池本身无额外限制）。边缘节点池该参数值往往大于0；ess类型节点池和默认的edge类型节点池该参数值为0。
+    ///
+    /// Example: `10`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_nodes: Option<i64>,
+    /// 节点配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub node_config: Option<NodepoolNodeConfig>,
+}
+/// 自动伸缩节点池配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolAutoScaling {
+    /// 是否启用自动伸缩。
+    ///
+    /// - `true`：开启节点池自动伸缩功能。
+    /// - `false`：不开启自动伸缩，当取值为false时，`auto_scaling`内的其他配置参数将不生效。
+    ///
+    /// 默认值：`false`。
+    ///
+    /// Required. Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(required)]
+    pub enable: Option<bool>,
+    /// 自动伸缩组最大实例数。
+    ///
+    /// Required. Example: `10`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(required)]
+    pub max_instances: Option<i64>,
+    /// 自动伸缩组最小实例数。
+    ///
+    /// Required. Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(required)]
+    pub min_instances: Option<i64>,
+    /// 自动伸缩类型，按照自动伸缩实例类型划分。取值：
+    ///
+    /// - `cpu`：普通实例型。
+    /// - `gpu`：GPU实例型。
+    /// - `gpushare`：GPU共享型。
+    /// - `spot`：抢占式实例型。
+    ///
+    /// 默认值：`cpu`。
+    ///
+    /// Example: `cpu`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// 【该字段已废弃】
+    ///
+    /// 是否绑定EIP，取值：
+    ///
+    /// - `true`：绑定EIP。
+    /// - `false`：不绑定EIP。
+    ///
+    /// 默认值：`false`。
+    ///
+    /// Example: `true`. **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_bond_eip: Option<bool>,
+    /// 【该字段已废弃】
+    ///
+    /// EIP计费类型，取值：
+    ///
+    /// - `PayByBandwidth`：按固定带宽计费。
+    /// - `PayByTraffic`：按使用流量计费。
+    ///
+    /// 默认值：PayByBandwidth。
+    ///
+    /// Example: `PayByBandwidth`. **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eip_internet_charge_type: Option<String>,
+    /// 【该字段已废弃】
+    ///
+    /// EIP带宽峰值。单位：Mbps。
+    ///
+    /// Example: `5`. **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eip_bandwidth: Option<i64>,
+}
+/// 【该字段已废弃】
+///
+/// 边缘节点池配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolInterconnectConfig {
+    /// 【该字段已废弃】
+    ///
+    /// 边缘增强型节点池绑定的云企业网实例ID(CENID)。
+    ///
+    /// Example: `cen-ey9k9nfhz0f*******`. **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cen_id: Option<String>,
+    /// 【该字段已废弃】
+    ///
+    /// 边缘增强型节点池绑定的云连接网实例ID(CCNID)。
+    ///
+    /// Example: `ccn-qm5i0i0q9yi*******`. **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ccn_id: Option<String>,
+    /// 【该字段已废弃】
+    ///
+    /// 边缘增强型节点池绑定的云连接网实例所属的地域。
+    ///
+    /// Example: `cn-shanghai`. **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ccn_region_id: Option<String>,
+    /// 【该字段已废弃】
+    ///
+    /// 边缘增强型节点池的网络带宽，单位：Mbps。
+    ///
+    /// Example: `10`. **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bandwidth: Option<i64>,
+    /// 【该字段已废弃】
+    ///
+    /// 边缘增强型节点池的购买时长，单位：月。
+    ///
+    /// Example: `1`. **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub improved_period: Option<String>,
+}
+/// 集群相关配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolKubernetesConfig {
+    /// 是否在ECS节点上安装云监控，安装后可以在云监控控制台查看所创建ECS实例的监控信息，推荐开启。取值：
+    ///
+    /// - `true`：在ECS节点上安装云监控。
+    /// - `false`：不在ECS节点上安装云监控。
+    ///
+    /// 默认值：`false`。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cms_enabled: Option<bool>,
+    /// 节点CPU管理策略。当集群版本在1.12.6及以上时支持以下两种策略：
+    ///
+    /// - `static`：允许为节点上具有某些资源特征Pod增强其CPU亲和性和独占性。
+    /// - `none`：表示启用现有的默认CPU亲和性方案。
+    ///
+    /// 默认值：`none`。
+    ///
+    /// Example: `none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_policy: Option<String>,
+    /// 节点标签，为Kubernetes集群节点添加标签。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub labels: Option<Vec<Tag>>,
+    /// 容器运行时。取值：
+    /// - `containerd`：推荐使用，支持所有集群版本。
+    /// - `Sandboxed-Container.runv`：安全沙箱容器，提供更高的隔离性，支持1.24版本及以下集群。
+    /// - `docker`：支持1.22版本及以下集群。
+    ///
+    /// 默认值：`containerd`
+    ///
+    /// Required. Example: `containerd`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(required)]
+    pub runtime: Option<String>,
+    /// 容器运行时版本。
+    ///
+    /// Required. Example: `1.6.20`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(required)]
+    pub runtime_version: Option<String>,
+    /// 污点配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub taints: Option<Vec<Taint>>,
+    /// 节点自定义数据。
+    ///
+    /// Example: `MXM=`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
+    /// 节点名称由三部分组成：前缀 + 节点 IP + 后缀：
+    ///
+    /// - 前缀和后缀均可由“.”分隔的一个或多个部分构成，每个部分可以使用小写字母、数字和“-”，节点名称首尾必须为小写字母和数字；
+    /// - 节点 IP为完整的节点私网 IP 地址；
+    ///
+    /// 传参包含四个部分，由逗号分隔，例如：参数传入"customized,aliyun,ip,com"字符串（其中“customized”和"ip"为固定的字符串，aliyun为前缀，com为后缀），则节点的名称为：aliyun.192.168.xxx.xxx.com。
+    ///
+    /// Example: `customized,aliyun,ip,com`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_name_mode: Option<String>,
+}
+/// 托管节点池配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolManagement {
+    /// 是否开启托管版节点池，取值：
+    ///
+    /// - `true`：开启托管节点池。
+    /// - `false`：不开启托管节点池，只有当`enable=true`时，其他相关配置才生效。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// 自动修复，仅当`enable=true`时生效。
+    ///
+    /// - `true`：自动修复。
+    /// - `false`：不自动修复。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_repair: Option<bool>,
+    /// 自动升级配置，仅当`enable=true`时生效。
+    ///
+    /// **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub upgrade_config: Option<NodepoolManagementUpgradeConfig>,
+    /// 自动修复节点策略。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub auto_repair_policy: Option<NodepoolManagementAutoRepairPolicy>,
+    /// 是否自动修复CVE。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_vul_fix: Option<bool>,
+    /// 自动修复CVE策略。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub auto_vul_fix_policy: Option<NodepoolManagementAutoVulFixPolicy>,
+    /// 是否自动升级。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade: Option<bool>,
+    /// 自动升级策略。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub auto_upgrade_policy: Option<NodepoolManagementAutoUpgradePolicy>,
+}
+/// 自动修复节点策略。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolManagementAutoRepairPolicy {
+    /// 是否允许重启节点。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart_node: Option<bool>,
+}
+/// 自动升级策略。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolManagementAutoUpgradePolicy {
+    /// 是否允许自动升级kubelet。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade_kubelet: Option<bool>,
+}
+/// 自动修复CVE策略。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolManagementAutoVulFixPolicy {
+    /// 是否允许重启节点。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart_node: Option<bool>,
+    /// 允许自动修复的漏洞级别，以逗号分隔。
+    ///
+    /// Example: `asap,nntf`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vul_level: Option<String>,
+}
+/// 自动升级配置，仅当`enable=true`时生效。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolManagementUpgradeConfig {
+    /// 是否启用自动升级，取值：
+    ///
+    /// - `true`：启用自动升级。
+    /// - `false`：不启用自动升级。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade: Option<bool>,
+    /// 额外节点数量。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub surge: Option<i64>,
+    /// 额外节点比例，和`surge`二选一。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub surge_percentage: Option<i64>,
+    /// 最大不可用节点数量，取值范围：\[1,1000\]。
+    ///
+    /// 默认值：1。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<i64>,
+}
+/// 节点配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolNodeConfig {
+    /// Kubelet参数配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub kubelet_configuration: Option<KubeletConfig>,
+}
+/// 节点池配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolNodepoolInfo {
+    /// 节点池名称。
+    ///
+    /// Required. Example: `np-test`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(required)]
+    pub name: Option<String>,
+    /// 节点池所在资源ID。
+    ///
+    /// Example: `rg-acfmyvw3wjm****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_group_id: Option<String>,
+    /// 节点池类型，取值范围：
+    ///
+    /// - `ess`：节点池。
+    /// - `edge`：边缘节点池。
+    ///
+    /// Example: `ess`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+}
+/// 节点池扩容组配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolScalingGroup {
+    /// 节点池是否开启自动续费，当`instance_charge_type`取值为`PrePaid`时才生效，取值：
+    ///
+    /// - `true`：自动续费。
+    /// - `false`：不自动续费。
+    ///
+    /// 默认值：`true`。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_renew: Option<bool>,
+    /// 节点池自动续费周期。当`instance_charge_type`取值为`PrePaid`时才生效，且为必选值。
+    ///
+    /// 当`PeriodUnit=Month`时，取值范围：{1, 2, 3, 6, 12}。
+    ///
+    /// 默认值：1。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_renew_period: Option<i64>,
+    /// 节点池节点数据盘配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub data_disks: Option<Vec<crate::operations::scale_out_cluster::DataDisk>>,
+    /// 自定义镜像ID，默认使用系统提供的镜像。
+    ///
+    /// Example: `aliyun_2_1903_x64_20G_alibase_20200904.vhd`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// 节点池节点付费类型，取值：
+    ///
+    /// - `PrePaid`：预付费。
+    /// - `PostPaid`：按量付费。
+    ///
+    /// 默认值：`PostPaid`。
+    ///
+    /// Required. Example: `PostPaid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(required)]
+    pub instance_charge_type: Option<String>,
+    /// 实例规格。
+    ///
+    /// Required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(required)]
+    pub instance_types: Option<Vec<String>>,
+    /// 密钥对名称，和`login_password`二选一。
+    ///
+    /// > 如果创建托管节点池，则只支持`key_pair`。
+    ///
+    /// Example: `np-key`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_pair: Option<String>,
+    /// SSH登录密码，和`key_pair`二选一。密码规则为8~30个字符，且至少同时包含三项（大小写字母、数字和特殊符号）。
+    ///
+    /// Example: `Hello1234`. Sensitive: `Debug` output shows `******` instead of the value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_password: Option<Sensitive<String>>,
+    /// 弹出的ECS实例是否使用以非root用户登录。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_as_non_root: Option<bool>,
+    /// 节点池节点包年包月时长，当`instance_charge_type`取值为`PrePaid`时才生效且为必选值，取值范围：`period_unit`取值为Month时，`period`取值范围：{ 1, 2, 3, 6, 12}。
+    ///
+    /// 默认值：1。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<i64>,
+    /// 节点池节点付费周期，当`instance_charge_type`取值为`PrePaid`时需要指定周期。
+    ///
+    /// `Month`：目前只支持以月为单位。
+    ///
+    /// Example: `Month`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_unit: Option<String>,
+    /// 操作系统发行版。取值：
+    ///
+    /// - `CentOS`
+    /// - `AliyunLinux`
+    /// - `Windows`
+    /// - `WindowsCore`
+    ///
+    /// 默认值：`AliyunLinux`。
+    ///
+    /// Example: `AliyunLinux`. **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// RDS实例列表。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rds_instances: Option<Vec<String>>,
+    /// 抢占式实例类型，取值：
+    /// - NoSpot：非抢占式实例。
+    /// - SpotWithPriceLimit：设置抢占实例价格上限。
+    /// - SpotAsPriceGo：系统自动出价，跟随当前市场实际价格。
+    ///
+    /// 更多信息，请参见[抢占式实例](~~157759~~)。
+    ///
+    /// Example: `NoSpot`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spot_strategy: Option<String>,
+    /// 当前单台抢占式实例规格市场价格区间配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub spot_price_limit: Option<Vec<NodepoolScalingGroupSpotPriceLimit>>,
+    /// 伸缩组模式，取值：
+    ///
+    /// - `release`：标准模式，根据申请资源值的使用量，通过创建、释放ECS的方式进行伸缩。
+    /// - `recycle`：极速模式，通过创建、停机、启动的方式进行伸缩，提高再次伸缩的速度（停机时计算资源不收费，只收取存储费用，本地盘机型除外）。
+    ///
+    /// 默认值：`release`。
+    ///
+    /// Example: `release`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaling_policy: Option<String>,
+    /// 节点池安全组ID，与`security_group_ids`二选一，推荐使用`security_group_ids`。
+    ///
+    /// Example: `sg-2zeihch86ooz9io4****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// 安全组ID列表，与`security_group_id`二选一，推荐使用`security_group_ids`，当同时指定`security_group_id`和`security_group_ids`将优先使用`security_group_ids`。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_group_ids: Option<Vec<String>>,
+    /// 节点系统盘类型，取值：
+    ///
+    /// - `cloud_efficiency`：高效云盘。
+    /// - `cloud_ssd`：SSD云盘。
+    /// - `cloud_essd`：ESSD云盘。
+    /// - `cloud_auto`：ESSD AutoPL云盘。
+    /// - `cloud_essd_entry`：ESSD Entry云盘。
+    ///
+    /// 默认值：`cloud_efficiency`。
+    ///
+    /// Example: `cloud_efficiency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_category: Option<String>,
+    /// 系统盘的多磁盘类型。当无法使用高优先级的磁盘类型时，自动尝试下一优先级的磁盘类型创建系统盘。取值范围：cloud：普通云盘。cloud_efficiency：高效云盘。cloud_ssd：SSD云盘。cloud_essd：ESSD云盘。
+    ///
+    /// Constraints:
+    /// - at most 10 items (source: API metadata)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(items(max = 10))]
+    pub system_disk_categories: Option<Vec<String>>,
+    /// 节点系统盘大小，单位：GiB。
+    ///
+    /// 取值范围：\[40,500\]。
+    ///
+    /// Example: `120`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_size: Option<i64>,
+    /// 节点系统盘磁盘性能，只对ESSD磁盘生效。
+    ///
+    /// - PL0：并发极限I/O性能中等，读写时延较为稳定。
+    /// - PL1：并发极限I/O性能中等，读写时延较为稳定。
+    /// - PL2：并发极限I/O性能较高，读写时延稳定。
+    /// - PL3：并发极限I/O性能极高，读写时延极稳定。
+    ///
+    /// Example: `PL1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_performance_level: Option<String>,
+    /// 是否加密系统盘。取值范围：true：加密。false：不加密。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_encrypted: Option<bool>,
+    /// 节点系统盘使用的KMS密钥ID。
+    ///
+    /// Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_kms_key_id: Option<String>,
+    /// 节点系统盘采用的加密算法。取值范围：aes-256。
+    ///
+    /// Example: `aes-256`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_encrypt_algorithm: Option<String>,
+    /// 节点系统盘预配置的读写IOPS。可能值：0~min{50,000, 1000\*容量-基准性能}。 基准性能=min{1,800+50\*容量, 50000}。
+    ///
+    /// 当`SystemDiskCategory`为`cloud_auto`时才支持设置该参数。更多信息，请参见[ESSD AutoPL云盘](~~368372~~)。
+    ///
+    /// Example: `1000`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_provisioned_iops: Option<i64>,
+    /// 节点系统盘是否开启Burst（性能突发）。 取值：
+    ///
+    /// - true：是。
+    /// - false：否。
+    ///
+    /// 当`SystemDiskCategory`取值为`cloud_auto`时才支持设置该参数。更多信息，请参见[ESSD AutoPL云盘](~~368372~~)。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_bursting_enabled: Option<bool>,
+    /// 仅为ECS实例添加标签。
+    ///
+    /// 标签键不可以重复，最大长度为128个字符；标签键和标签值都不能以“aliyun”、“acs:”开头，或包含“https://”、“http://”。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub tags: Option<Vec<NodepoolScalingGroupTags>>,
+    /// 虚拟交换机ID。
+    ///
+    /// Required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(required)]
+    pub vswitch_ids: Option<Vec<String>>,
+    /// 多可用区伸缩组ECS实例扩缩容策略。取值：
+    ///
+    /// - `PRIORITY`：根据您定义的虚拟交换机（VSwitchIds.N）扩缩容。当优先级较高的虚拟交换机所在可用区无法创建ECS实例时，自动使用下一优先级的虚拟交换机创建ECS实例。
+    ///
+    /// - `COST_OPTIMIZED`：按vCPU单价从低到高进行尝试创建。当伸缩配置设置了抢占式计费方式的多实例规格时，优先创建对应抢占式实例。您可以继续通过`CompensateWithOnDemand`参数指定当抢占式实例由于库存等原因无法创建时，是否自动尝试以按量付费的方式创建。
+    ///
+    ///   >`COST_OPTIMIZED`仅在伸缩配置设置了多实例规格或者选用了抢占式实例的情况下生效。
+    ///
+    /// - `BALANCE`：在伸缩组指定的多可用区之间均匀分配ECS实例。如果由于库存不足等原因可用区之间变得不平衡，您可以通过API RebalanceInstances平衡资源。更多信息，请参见[RebalanceInstances](~~71516~~)。
+    ///
+    /// 默认值：`PRIORITY`。
+    ///
+    /// Example: `COST_OPTIMIZED`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_az_policy: Option<String>,
+    /// 伸缩组所需要按量实例个数的最小值，取值范围：\[0,1000\]。当按量实例个数少于该值时，将优先创建按量实例。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_demand_base_capacity: Option<i64>,
+    /// 伸缩组满足最小按量实例数（`on_demand_base_capacity`）要求后，超出的实例中按量实例应占的比例。取值范围：\[0,100\]。
+    ///
+    /// Example: `20`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_demand_percentage_above_base_capacity: Option<i64>,
+    /// 指定可用实例规格的个数，伸缩组将按成本最低的多个规格均衡创建抢占式实例。取值范围：\[1,10\]。
+    ///
+    /// Example: `5`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spot_instance_pools: Option<i64>,
+    /// 是否开启补齐抢占式实例。开启后，当收到抢占式实例将被回收的系统消息时，伸缩组将尝试创建新的实例，替换掉将被回收的抢占式实例。取值：
+    ///
+    /// - `true`：开启补齐抢占式实例。
+    /// - `false`：不开启补齐抢占式实例。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spot_instance_remedy: Option<bool>,
+    /// 当`multi_az_policy`取值为`COST_OPTIMIZED`时，如果因价格、库存等原因无法创建足够的抢占式实例，是否允许自动尝试创建按量实例满足ECS实例数量要求。取值：
+    ///
+    /// - `true`：允许自动尝试创建按量实例满足ECS实例数量要求。
+    /// - `false`：不允许自动尝试创建按量实例满足ECS实例数量要求。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compensate_with_on_demand: Option<bool>,
+    /// 公网IP收费类型。取值：
+    ///
+    /// - `PayByBandwidth`：按固定带宽计费。
+    /// - `PayByTraffic`：按使用流量计费。
+    ///
+    /// Example: `PayByBandwidth`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internet_charge_type: Option<String>,
+    /// 节点公网IP出带宽最大值，单位为Mbps（Mega bit per second），取值范围：\[1,100\]
+    ///
+    /// Example: `10`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internet_max_bandwidth_out: Option<i64>,
+    /// 操作系统镜像类型，和platform参数二选一，取值范围：
+    ///
+    /// - `AliyunLinux`：Alinux2镜像。
+    /// - `AliyunLinux3`：Alinux3镜像。
+    /// - `AliyunLinux3Arm64`：Alinux3镜像ARM版。
+    /// - `AliyunLinuxUEFI`：Alinux2镜像UEFI版。
+    /// - `CentOS`：CentOS镜像。
+    /// - `Windows`：Windows镜像。
+    /// - `WindowsCore`：WindowsCore镜像。
+    /// - `ContainerOS`：容器优化镜像。
+    ///
+    /// Example: `AliyunLinux`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_type: Option<String>,
+    /// 部署集ID。
+    ///
+    /// Example: `ds-bp1d19mmbsv3jf6xxxxx`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deploymentset_id: Option<String>,
+    /// 节点池期望节点数量。
+    ///
+    /// Example: `2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub desired_size: Option<i64>,
+    /// 私有节点池配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub private_pool_options: Option<NodepoolScalingGroupPrivatePoolOptions>,
+}
+/// 私有节点池配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolScalingGroupPrivatePoolOptions {
+    /// 私有节点池ID。
+    ///
+    /// Example: `eap-bp67acfmxazb4****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// 私有节点池类型，实例启动的私有池容量选项。弹性保障服务或容量预定服务在生效后会生成私有池容量，供实例启动时选择。取值：
+    ///
+    /// - `Open`：开放模式。将自动匹配开放类型的私有池容量。如果没有符合条件的私有池容量，则使用公共池资源启动。
+    ///
+    /// - `Target`：指定模式。使用指定的私有池容量启动实例，如果该私有池容量不可用，则实例会启动失败。
+    ///
+    /// - `None`：不使用模式。实例启动将不使用私有池容量。
+    ///
+    /// Example: `Open`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub match_criteria: Option<String>,
+}
+/// 当前单台抢占式实例规格市场价格区间配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolScalingGroupSpotPriceLimit {
+    /// 抢占式实例规格。
+    ///
+    /// Example: `ecs.c6.large`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// 单台实例上限价格。
+    ///
+    /// Example: `0.39`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_limit: Option<String>,
+}
+/// 仅为ECS实例添加标签。
+///
+/// 标签键不可以重复，最大长度为128个字符；标签键和标签值都不能以“aliyun”、“acs:”开头，或包含“https://”、“http://”。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolScalingGroupTags {
+    /// 标签的名称。
+    ///
+    /// Example: `key`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// 标签值。
+    ///
+    /// Example: `value`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+/// 加密计算节点池配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolTeeConfig {
+    /// 是否为加密计算节点池。
+    ///
+    /// Required. Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(required)]
+    pub tee_enable: Option<bool>,
+}
 /// A container runtime.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
 #[serde(default)]

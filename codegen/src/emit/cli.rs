@@ -255,7 +255,7 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
             quote!(cli::set_body_flag(&mut body, matches, #id, #long, #wire, #kind)?;)
         })
         .collect();
-    let field_sets = flags
+    let field_sets: Vec<TokenStream> = flags
         .iter()
         .filter(|f| f.member.binding != Binding::Body)
         .map(|f| {
@@ -265,7 +265,12 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
                 format_ident!("{}", f.member.rust_name.trim_start_matches("r#"))
             });
             let bare = f.member.binding == Binding::Path && f.member.required;
-            let value = quote!(cli::parse_flag(value, #long)?);
+            // Lists, maps and objects in a query or header are given as JSON.
+            let value = if is_scalar(&f.member.ty) {
+                quote!(cli::parse_flag(value, #long)?)
+            } else {
+                quote!(cli::parse_json_flag(value, #long)?)
+            };
             let assign = if bare {
                 quote!(request.#field = #value;)
             } else {
@@ -276,7 +281,8 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
                     #assign
                 }
             }
-        });
+        })
+        .collect();
     let mutable = (!body_sets.is_empty()).then(|| quote!(mut));
     let payload = op
         .input
@@ -338,7 +344,7 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
                         format_ident!("{}", describe_field.trim_start_matches("r#"))
                     });
                 let label = describe_field.replace('_', " ");
-                quote! {
+                let wait = quote! {
                     if matches.get_flag("wait") {
                         let follow = cli::Follow {
                             request: |answer: &crate::operations::#module::#answer| {
@@ -353,6 +359,28 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
                         };
                         return cli::execute_and_wait(context, request, extras, follow, cli::wait_timeout(matches)).await;
                     }
+                };
+                // The waiter's operation may sit in another feature group.
+                let wait = match (&target.group, &op.group) {
+                    (Some(target_group), own) if own.as_ref() != Some(target_group) => {
+                        let message = format!(
+                            "--wait needs the `{target_group}` feature of the generated crate"
+                        );
+                        quote! {
+                            #[cfg(feature = #target_group)]
+                            {
+                                #wait
+                            }
+                            #[cfg(not(feature = #target_group))]
+                            if matches.get_flag("wait") {
+                                return Err(Failure::new(cli::exit::INVALID, #message));
+                            }
+                        }
+                    }
+                    _ => wait,
+                };
+                quote! {
+                    #wait
                     cli::execute(context, request, extras).await
                 }
             }
@@ -361,13 +389,24 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
     } else {
         quote!(cli::execute(context, request, extras).await)
     };
+    let uses_matches = !field_sets.is_empty()
+        || op.body == crate::model::BodyKind::Json
+        || payload
+        || op.pagination.is_some()
+        || op.follow_with.is_some();
+    let matches = if uses_matches {
+        quote!(matches)
+    } else {
+        quote!(_matches)
+    };
+    let request_mut = (!field_sets.is_empty()).then(|| quote!(mut));
     let cfg = super::group_cfg(op);
     quote! {
         #cfg
-        async fn #function(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+        async fn #function(context: &Context, #matches: &ArgMatches) -> Result<(), Failure> {
             #read_body
             #(#body_sets)*
-            let (mut request, extras) = cli::parse_request::<crate::operations::#module::#request>(body, context.no_validate())?;
+            let (#request_mut request, extras) = cli::parse_request::<crate::operations::#module::#request>(body, context.no_validate())?;
             #(#field_sets)*
             #finish
         }

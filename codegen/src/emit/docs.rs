@@ -5,17 +5,43 @@ use crate::model::{
 };
 
 /// `text` as `#[doc]` lines (each with the leading space rustdoc expects).
+/// Tabs become spaces, and a paragraph line right after a list item gets a blank line before
+/// it (Markdown would otherwise fold it into the item), so any documentation text renders
+/// as written.
 pub fn lines(text: &str) -> Vec<String> {
-    text.trim_end()
-        .lines()
-        .map(|line| {
-            if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
-            }
-        })
-        .collect()
+    let mut out: Vec<String> = Vec::new();
+    let mut in_list = false;
+    let mut in_code = false;
+    for line in text.trim_end().lines() {
+        let line = line.replace('\t', "    ");
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            in_code = !in_code;
+        }
+        let is_item = !in_code && is_list_item(trimmed);
+        if in_list && !is_item && !trimmed.is_empty() && !in_code && line == trimmed {
+            out.push(String::new());
+        }
+        in_list = if trimmed.is_empty() {
+            false
+        } else {
+            is_item || (in_list && line != trimmed)
+        };
+        out.push(if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        });
+    }
+    out
+}
+
+fn is_list_item(line: &str) -> bool {
+    let bullet = line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ");
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let numbered =
+        digits > 0 && (line[digits..].starts_with(". ") || line[digits..].starts_with(") "));
+    bullet || numbered
 }
 
 /// The documentation of a member: its text, then the facts the spec records about it.

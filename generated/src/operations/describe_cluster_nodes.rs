@@ -68,7 +68,7 @@ pub struct DescribeClusterNodesRequest {
     /// Default: `10`. Example: `10`. Wire name: `pageSize`.
     ///
     /// Constraints:
-    /// - value 1 to 100 (source: DescribeClusterNodes metadata: [1,100])
+    /// - value 1 to 100 (source: DescribeClusterNodes metadata: 1 to 100)
     #[serde(skip)]
     #[operation(query = "pageSize")]
     #[validate(default = 10, range(min = 1, max = 100))]

@@ -197,10 +197,10 @@ fn segments(path: &serde_ignored::Path<'_>) -> Vec<PathSegment> {
 /// The typed request of `body`. Type errors name the member's path. Keys the type does not
 /// know are an error, unless `keep_unknown`, when they are returned to be sent unchanged.
 pub fn parse_request<T: DeserializeOwned>(
-    body: Map<String, Value>,
+    body: impl Into<Value>,
     keep_unknown: bool,
 ) -> Result<(T, Extras), Failure> {
-    let document = Value::Object(body);
+    let document: Value = body.into();
     let mut unknown = Vec::new();
     let mut record = |path: serde_ignored::Path<'_>| unknown.push(segments(&path));
     let parsed: Result<T, _> =

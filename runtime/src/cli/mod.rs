@@ -15,7 +15,9 @@ use std::process::ExitCode;
 pub use body::{Extras, FlagKind, parse_request, read_body, read_payload, set_body_flag};
 pub use clap;
 pub use output::{Failure, exit};
-pub use run::{Context, Follow, execute, execute_all_pages, execute_and_wait, parse_flag};
+pub use run::{
+    Context, Follow, execute, execute_all_pages, execute_and_wait, parse_flag, parse_json_flag,
+};
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 

@@ -191,6 +191,16 @@ where
     Ok(Some(context.call().send(&request).await?.into_inner()))
 }
 
+/// The typed value of a query or header flag whose member is a list, map or object: the flag
+/// takes JSON (`--tag-keys '["a","b"]'`).
+pub fn parse_json_flag<T: serde::de::DeserializeOwned>(
+    text: &str,
+    flag: &str,
+) -> Result<T, Failure> {
+    serde_json::from_str(text)
+        .map_err(|e| Failure::new(exit::INVALID, format!("--{flag}: expected JSON ({e})")))
+}
+
 /// The typed value of a path, query or header flag.
 pub fn parse_flag<T: std::str::FromStr>(text: &str, flag: &str) -> Result<T, Failure>
 where
