@@ -62,6 +62,12 @@ pub fn resolve(sources: &ServiceSources, repo_root: &Path) -> Result<model::Serv
         errors: Vec::new(),
         unresolved: BTreeSet::new(),
         overlay: false,
+        context: None,
+        groups: sources
+            .operations
+            .iter()
+            .map(|op| op.value.group.clone())
+            .collect(),
         shapes: BTreeMap::new(),
         usage: BTreeMap::new(),
     };
@@ -206,6 +212,10 @@ struct Resolver<'a> {
     unresolved: BTreeSet<String>,
     /// While imported files are declared: a name already taken is skipped, not an error.
     overlay: bool,
+    /// The operation whose members are being resolved (`None` for service-wide shapes).
+    context: Option<usize>,
+    /// Each operation's group, by index.
+    groups: Vec<Option<String>>,
     shapes: BTreeMap<String, NamedShape<'a>>,
     usage: BTreeMap<String, Usage>,
 }
@@ -661,6 +671,7 @@ impl<'a> Resolver<'a> {
     }
 
     fn resolve_shapes(&mut self, owner: Option<usize>) -> Vec<Shape> {
+        self.context = owner;
         let names: Vec<String> = self
             .shapes
             .iter()
@@ -773,6 +784,7 @@ impl<'a> Resolver<'a> {
     ) -> Option<model::Operation> {
         let file = File::from(loaded);
         let op = &loaded.value;
+        self.context = Some(index);
         let body = op.http.body.unwrap_or(match op.http.method {
             spec::Method::Get | spec::Method::Delete => spec::BodyKind::None,
             _ => spec::BodyKind::Json,
@@ -1188,6 +1200,22 @@ impl<'a> Resolver<'a> {
             "list" => Type::List(item(items, "items", self)?),
             "map" => Type::Map(item(values, "values", self)?),
             other => match self.shapes.get(other) {
+                // A shape declared by one operation is compiled with that operation's group:
+                // only operations of the same group may use it.
+                Some(shape)
+                    if shape.owner.is_some_and(|owner| {
+                        Some(owner) != self.context
+                            && self
+                                .context
+                                .is_none_or(|here| self.groups.get(here) != self.groups.get(owner))
+                    }) =>
+                {
+                    let owner = shape.file.path.display().to_string();
+                    self.errors.push(file.error(&format!("{at}/type"), format!(
+                        "`{other}` is declared in {owner}, an operation of another group; declare shapes used across groups in service.json"
+                    )));
+                    return None;
+                }
                 Some(shape) if shape.def.kind == spec::ShapeKind::Structure => {
                     Type::Structure(other.to_owned())
                 }

@@ -33,6 +33,109 @@ pub struct Addon {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+/// 节点数据盘配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct DataDisk {
+    /// 数据盘类型。取值：
+    ///
+    /// - `cloud`：普通云盘。
+    /// - `cloud_efficiency`：高效云盘。
+    /// - `cloud_ssd`：SSD云盘。
+    /// - `cloud_essd`：ESSD云盘。
+    /// - `cloud_auto`：ESSD AutoPL云盘。
+    ///
+    /// 默认值：`cloud_efficiency`。
+    ///
+    /// Example: `cloud_ssd`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// 数据盘大小，单位为GiB。
+    ///
+    /// 取值范围：\[40,32768\]。
+    ///
+    /// 默认值：`120`。
+    ///
+    /// Example: `40`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<i64>,
+    /// 是否对数据盘加密。取值：
+    ///
+    /// - `true`：对数据盘加密。
+    /// - `false`：不对数据盘加密。
+    ///
+    /// 默认值：`false`。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encrypted: Option<String>,
+    /// 数据盘对应的KMS密钥ID
+    ///
+    /// Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kms_key_id: Option<String>,
+    /// 选择自动快照策略ID，云盘会按照快照策略自动备份。
+    ///
+    /// 默认值：空，不自动备份。
+    ///
+    /// Example: `sp-2zej1nogjvovnz4z****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_snapshot_policy_id: Option<String>,
+    /// 节点数据盘磁盘性能等级，仅对ESSD磁盘生效。磁盘性能等级和磁盘大小有关。更多信息，请参见[ESSD云盘](~~122389~~)。
+    ///
+    /// Example: `PL1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub performance_level: Option<String>,
+    /// 数据盘预配置的读写IOPS。可能值：0~min{50,000, 1000\*容量-基准性能}。
+    /// 基准性能=min{1,800+50*容量, 50000}。
+    ///
+    /// 当`DiskCategory`取值为`cloud_auto`时才支持设置该参数。更多信息，请参见[ESSD AutoPL云盘](~~368372~~)。
+    ///
+    /// Example: `1000`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioned_iops: Option<i64>,
+    /// 数据盘是否开启Burst（性能突发）。
+    /// 取值：
+    /// - `true`：是。
+    /// - `false`：否。
+    ///
+    /// 当`DiskCategory`取值为`cloud_auto`时才支持设置该参数。更多信息，请参见[ESSD AutoPL云盘](~~368372~~)。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bursting_enabled: Option<bool>,
+    /// 是否挂载。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_format: Option<bool>,
+    /// 挂载文件系统类型。auto_format为true时生效，可选值：\[ext4,xfs\]
+    ///
+    /// Example: `ext4`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_system: Option<String>,
+    /// 挂载路径。auto_format为true时生效
+    ///
+    /// Example: `/mnt/path1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mount_target: Option<String>,
+    /// 数据盘名称。长度为2~128个英文或中文字符。必须以大小字母或中文开头，不能以http://或https://开头。可以包含数字、半角冒号（:）、下划线（_）或者短划线（-）。
+    ///
+    /// Example: `DataDiskName`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disk_name: Option<String>,
+    /// 数据盘的挂载点。如果您没有指定该参数，则默认在自动创建ECS实例时由系统分配，从/dev/xvdb开始，到/dev/xvdz结束。
+    ///
+    /// Example: `/dev/xvdb`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
+    /// 创建数据盘时使用的快照。指定该参数后，DataDisks.Size会被忽略，实际创建的磁盘大小为指定快照的大小。如果该快照创建于2013年7月15日或之前，调用会被拒绝，返回参数中会提示InvalidSnapshot.TooOld。
+    ///
+    /// Example: `s-280s7****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot_id: Option<String>,
+}
 /// 实例属性
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
 #[serde(default)]
@@ -644,7 +747,7 @@ pub struct NodepoolScalingGroup {
     /// 节点池节点数据盘配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub data_disks: Option<Vec<crate::operations::scale_out_cluster::DataDisk>>,
+    pub data_disks: Option<Vec<DataDisk>>,
     /// 自定义镜像ID，默认使用系统提供的镜像。
     ///
     /// Example: `aliyun_2_1903_x64_20G_alibase_20200904.vhd`.

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use acs_cs20151215::ScaleOutClusterRequest;
-use acs_cs20151215::operations::scale_out_cluster::DataDisk;
+use acs_cs20151215::operations::scale_out_cluster::WorkerDataDisk;
 use acs_cs20151215::types::{Runtime, Tag, Taint};
 use acs_runtime::credentials::Credentials;
 use acs_runtime::signing::{HttpRequest, SignatureScheme};
@@ -83,7 +83,7 @@ fn cases() -> Vec<Case> {
         .vswitch_ids(["vsw-1", "vsw-2"])
         .worker_instance_types(["ecs.c5.xlarge", "ecs.g6.large"])
         .rds_instances(["rm-2zev748xi27xc"])
-        .worker_data_disks([DataDisk::builder()
+        .worker_data_disks([WorkerDataDisk::builder()
             .category("cloud_essd")
             .size(200)
             .encrypted(true)])
@@ -106,7 +106,7 @@ fn cases() -> Vec<Case> {
         .key_pair("k")
         .tags(Vec::<Tag>::new())
         .taints(Vec::<Taint>::new())
-        .worker_data_disks(Vec::<DataDisk>::new())
+        .worker_data_disks(Vec::<WorkerDataDisk>::new())
         .rds_instances(Vec::<String>::new())
         .build()
         .expect("valid");
@@ -309,6 +309,81 @@ fn more_operations_match_the_official_sdk() {
         .task_id("T-1 /x")
         .build()
         .expect("valid");
+    // Imported operations, one of each shape: GET with query (lists sent as JSON text),
+    // POST with a free-form object, PUT, DELETE with JSON query parameters, an array payload.
+    let tags = acs_cs20151215::ListTagResourcesRequest::builder()
+        .resource_type("CLUSTER")
+        .region_id("cn-hangzhou")
+        .resource_ids(["c-1", "c 2/ä"])
+        .tags([acs_cs20151215::types::Tag::builder()
+            .key("env")
+            .value("prod ä")])
+        .build()
+        .expect("valid");
+    let policy = acs_cs20151215::DeployPolicyInstanceRequest::builder()
+        .cluster_id("c-1")
+        .policy_name("ACKAllowedRepos")
+        .action("deny")
+        .namespaces(["default", "kube-system"])
+        .parameters(json!({"repos": ["registry.example.com/"], "nested": {"n": 1, "s": "ä\"q"}}))
+        .build()
+        .expect("valid");
+    let modify = acs_cs20151215::ModifyClusterRequest::builder()
+        .cluster_id("c-1")
+        .deletion_protection(true)
+        .cluster_name("demo ä")
+        .build()
+        .expect("valid");
+    let delete = acs_cs20151215::DeleteClusterRequest::builder()
+        .cluster_id("c-1")
+        .retain_resources(["sg-1", "vpc-2"])
+        .delete_options([
+            acs_cs20151215::operations::delete_cluster::DeleteClusterRequestDeleteOptions::builder(
+            )
+            .resource_type("SLB")
+            .delete_mode("retain"),
+        ])
+        .build()
+        .expect("valid");
+    let addons = acs_cs20151215::InstallClusterAddonsRequest::builder()
+        .cluster_id("c-1")
+        .body([acs_cs20151215::operations::install_cluster_addons::InstallClusterAddonsRequestBody::builder()
+            .name("csi-plugin")
+            .version("v1.2")
+            .config("{\"a\":1}")])
+        .build()
+        .expect("valid");
+    let imported = [
+        Other {
+            name: "ListTagResources",
+            ours: Box::new(move |scheme, sts| send_and_capture(&tags, scheme, sts)),
+            sdk: json!({"operation": "ListTagResources", "path_params": {},
+                        "query": {"resource_type": "CLUSTER", "region_id": "cn-hangzhou", "resource_ids": ["c-1", "c 2/ä"], "tags": [{"key": "env", "value": "prod ä"}]}, "body": {}}),
+        },
+        Other {
+            name: "DeployPolicyInstance",
+            ours: Box::new(move |scheme, sts| send_and_capture(&policy, scheme, sts)),
+            sdk: json!({"operation": "DeployPolicyInstance", "path_params": {"cluster_id": "c-1", "policy_name": "ACKAllowedRepos"},
+                        "body": {"action": "deny", "namespaces": ["default", "kube-system"], "parameters": {"repos": ["registry.example.com/"], "nested": {"n": 1, "s": "ä\"q"}}}}),
+        },
+        Other {
+            name: "ModifyCluster",
+            ours: Box::new(move |scheme, sts| send_and_capture(&modify, scheme, sts)),
+            sdk: json!({"operation": "ModifyCluster", "path_params": {"ClusterId": "c-1"}, "body": {"deletion_protection": true, "cluster_name": "demo ä"}}),
+        },
+        Other {
+            name: "DeleteCluster",
+            ours: Box::new(move |scheme, sts| send_and_capture(&delete, scheme, sts)),
+            sdk: json!({"operation": "DeleteCluster", "path_params": {"ClusterId": "c-1"},
+                        "query": {"retain_resources": ["sg-1", "vpc-2"], "delete_options": [{"resource_type": "SLB", "delete_mode": "retain"}]}, "body": {}}),
+        },
+        Other {
+            name: "InstallClusterAddons",
+            ours: Box::new(move |scheme, sts| send_and_capture(&addons, scheme, sts)),
+            sdk: json!({"operation": "InstallClusterAddons", "path_params": {"ClusterId": "c-1"},
+                        "body": {"body": [{"name": "csi-plugin", "version": "v1.2", "config": "{\"a\":1}"}]}}),
+        },
+    ];
     let cases = [
         Other {
             name: "DescribeClusterNodes",
@@ -327,7 +402,7 @@ fn more_operations_match_the_official_sdk() {
             sdk: json!({"operation": "DescribeTaskInfo", "path_params": {"task_id": "T-1 /x"}, "body": {}}),
         },
     ];
-    for case in &cases {
+    for case in cases.iter().chain(&imported) {
         for (scheme, signature) in [
             (SignatureScheme::RoaV1, "v1"),
             (SignatureScheme::Acs3HmacSha256, "v3"),
@@ -356,8 +431,18 @@ fn more_operations_match_the_official_sdk() {
             let theirs = python("sdk_capture.py", &input);
             let split = |target: &str| -> (String, Vec<(String, String)>) {
                 let (path, query) = target.split_once('?').unwrap_or((target, ""));
+                // Values sent as JSON text (lists, objects) compare as JSON: key order is free.
+                // (serde_json's maps are ordered by key, so re-encoding normalizes them.)
                 let mut pairs: Vec<(String, String)> =
-                    acs_runtime::test_server::parse_query(&query.replace('+', "%20"));
+                    acs_runtime::test_server::parse_query(&query.replace('+', "%20"))
+                        .into_iter()
+                        .map(|(k, v)| match serde_json::from_str::<Value>(&v) {
+                            Ok(json @ (Value::Array(_) | Value::Object(_))) => {
+                                (k, json.to_string())
+                            }
+                            _ => (k, v),
+                        })
+                        .collect();
                 pairs.sort();
                 (path.to_owned(), pairs)
             };

@@ -1,7 +1,7 @@
 //! Property tests: random valid requests validate, and their JSON body parses back equal.
 
 use acs_cs20151215::ScaleOutClusterRequest;
-use acs_cs20151215::operations::scale_out_cluster::DataDisk;
+use acs_cs20151215::operations::scale_out_cluster::WorkerDataDisk;
 use acs_cs20151215::types::{Tag, Taint};
 use acs_runtime::{Operation, Validate};
 use proptest::prelude::*;
@@ -33,14 +33,14 @@ fn text() -> impl Strategy<Value = String> {
     "\\PC{0,12}"
 }
 
-fn disk() -> impl Strategy<Value = DataDisk> {
+fn disk() -> impl Strategy<Value = WorkerDataDisk> {
     (
         proptest::option::of(text()),
         proptest::option::of(any::<bool>()),
         proptest::option::of(40..=32767_i32),
     )
         .prop_map(|(category, encrypted, size)| {
-            DataDisk::builder()
+            WorkerDataDisk::builder()
                 .set_category(category)
                 .set_encrypted(encrypted)
                 .set_size(size)

@@ -4,7 +4,7 @@
 use acs_cs20151215::ScaleOutClusterRequest;
 use acs_cs20151215::ScaleOutClusterRequestBuilder;
 use acs_cs20151215::operations::scale_out_cluster::{
-    CpuPolicy, DataDisk, InstanceChargeType, PeriodUnit,
+    CpuPolicy, InstanceChargeType, PeriodUnit, WorkerDataDisk,
 };
 use acs_cs20151215::types::{Tag, Taint, TaintEffect};
 use acs_runtime::validate::RuleKind;
@@ -88,7 +88,7 @@ fn system_disk_size_range() {
 #[test]
 fn data_disk_size_range_with_item_path() {
     let disk = |size| {
-        DataDisk::builder()
+        WorkerDataDisk::builder()
             .category("cloud_ssd")
             .size(size)
             .encrypted(true)
@@ -395,7 +395,10 @@ fn every_violation_is_reported_at_once_with_paths() {
         .key_pair("k")
         .login_password("short")
         .vswitch_ids(["a", "b", "c", "d"])
-        .worker_data_disks([DataDisk::builder().size(10), DataDisk::builder().size(100)])
+        .worker_data_disks([
+            WorkerDataDisk::builder().size(10),
+            WorkerDataDisk::builder().size(100),
+        ])
         .taints([Taint::builder().effect("Sometimes")]);
     let errors = violations(builder);
     let found: Vec<(&str, RuleKind)> = errors
@@ -450,7 +453,7 @@ fn debug_redacts_secrets() {
 #[test]
 fn wire_format_matches_the_documentation() {
     let request = valid()
-        .worker_data_disks([DataDisk::builder()
+        .worker_data_disks([WorkerDataDisk::builder()
             .category("cloud_essd")
             .size(200)
             .encrypted(true)])
@@ -490,7 +493,7 @@ fn responses_are_parsed_leniently() {
     assert_eq!(full.task_id.as_deref(), Some("T-1"));
     let empty: ScaleOutClusterResponse = serde_json::from_str("{}").unwrap();
     assert!(empty.task_id.is_none() && empty.cluster_id.is_none());
-    let disk: DataDisk =
+    let disk: WorkerDataDisk =
         serde_json::from_str(r#"{"size":120,"encrypted":"false","category":"x"}"#).unwrap();
     assert_eq!((disk.size, disk.encrypted), (Some(120), Some(false)));
 }

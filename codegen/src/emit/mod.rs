@@ -403,7 +403,7 @@ fn client_rs(service: &Service, paths: &ShapePaths) -> TokenStream {
             #(#[doc = #doc])*
             #cfg
             #deprecated
-            pub fn #method(&self) -> crate::operations::#module::#builder<Call> {
+            pub fn #method(&self) -> crate::operations::#module::#builder<acs_runtime::client::Call> {
                 crate::operations::#module::#builder::from_parts(crate::operations::#module::#request::default(), self.inner.call())
             }
         }
@@ -414,7 +414,7 @@ fn client_rs(service: &Service, paths: &ShapePaths) -> TokenStream {
     );
     quote! {
         //! The client: one method per operation.
-        use acs_runtime::client::{Call, ClientBuilder};
+        use acs_runtime::client::ClientBuilder;
 
         #[doc = #title]
         ///

@@ -707,7 +707,7 @@ pub struct CreateClusterNodePoolRequestScalingGroup {
     /// 节点池节点数据盘配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub data_disks: Option<Vec<crate::operations::scale_out_cluster::DataDisk>>,
+    pub data_disks: Option<Vec<crate::types::DataDisk>>,
     /// 安全组ID列表，与`security_group_id`二选一，推荐使用`security_group_ids`，当同时指定`security_group_id`和`security_group_ids`将优先使用`security_group_ids`。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,

@@ -570,7 +570,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsScalingGroup {
     pub system_disk_provisioned_iops: Option<i64>,
     /// 节点数据盘类型、大小等配置的组合。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data_disks: Option<Vec<crate::operations::scale_out_cluster::DataDisk>>,
+    pub data_disks: Option<Vec<crate::types::DataDisk>>,
     /// 节点池安全组ID列表。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub security_group_ids: Option<Vec<String>>,

@@ -544,7 +544,7 @@ pub struct ModifyClusterNodePoolRequestScalingGroup {
     /// 节点数据盘配置，取值范围\[0,10\]。最多支持添加10块数据盘。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub data_disks: Option<Vec<crate::operations::scale_out_cluster::DataDisk>>,
+    pub data_disks: Option<Vec<crate::types::DataDisk>>,
     /// 密钥对名称，和`login_password`二选一。当节点池为托管版节点池时，只支持`key_pair`。
     ///
     /// Example: `pro-nodepool`.

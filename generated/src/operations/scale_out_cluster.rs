@@ -204,7 +204,7 @@ pub struct ScaleOutClusterRequest {
     /// The data disk configurations of worker nodes.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub worker_data_disks: Option<Vec<DataDisk>>,
+    pub worker_data_disks: Option<Vec<WorkerDataDisk>>,
     /// The tags of the cluster.
     ///
     /// Constraints:
@@ -254,37 +254,6 @@ pub enum CpuPolicy {
     /// A value this version of the crate does not document.
     Unknown(String),
 }
-/// The configuration of a data disk.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DataDisk {
-    /// The type of data disks.
-    ///
-    /// Example: `cloud_ssd`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    /// Specifies whether to encrypt data disks.
-    ///
-    /// Example: `false`. Sent as a JSON string (for example `"120"`).
-    #[serde(
-        with = "acs_runtime::wire::string_encoded",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub encrypted: Option<bool>,
-    /// The size of a data disk. Unit: GiB.
-    ///
-    /// Example: `120`. Sent as a JSON string (for example `"120"`).
-    ///
-    /// Constraints:
-    /// - value 40 to 32767 (source: ACK `data_disk` schema: 40 to 32767 GiB)
-    #[serde(
-        with = "acs_runtime::wire::string_encoded",
-        skip_serializing_if = "Option::is_none"
-    )]
-    #[validate(range(min = 40, max = 32767))]
-    pub size: Option<i32>,
-}
 /// The billing method of instances.
 ///
 /// Values the service adds later are kept in `Unknown`; requests that carry one fail
@@ -313,4 +282,35 @@ pub enum PeriodUnit {
     Month,
     /// A value this version of the crate does not document.
     Unknown(String),
+}
+/// The configuration of a data disk.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct WorkerDataDisk {
+    /// The type of data disks.
+    ///
+    /// Example: `cloud_ssd`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// Specifies whether to encrypt data disks.
+    ///
+    /// Example: `false`. Sent as a JSON string (for example `"120"`).
+    #[serde(
+        with = "acs_runtime::wire::string_encoded",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub encrypted: Option<bool>,
+    /// The size of a data disk. Unit: GiB.
+    ///
+    /// Example: `120`. Sent as a JSON string (for example `"120"`).
+    ///
+    /// Constraints:
+    /// - value 40 to 32767 (source: ACK `data_disk` schema: 40 to 32767 GiB)
+    #[serde(
+        with = "acs_runtime::wire::string_encoded",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(range(min = 40, max = 32767))]
+    pub size: Option<i32>,
 }
