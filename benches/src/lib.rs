@@ -8,7 +8,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use acs_cs20151215::ScaleOutClusterRequest;
-use acs_cs20151215::operations::scale_out_cluster::DataDisk;
+use acs_cs20151215::operations::scale_out_cluster::WorkerDataDisk;
 use acs_cs20151215::types::{Runtime, Tag, Taint};
 use acs_runtime::credentials::Credentials;
 use hmac::{Hmac, KeyInit, Mac};
@@ -55,7 +55,7 @@ pub fn full_request() -> ScaleOutClusterRequest {
         .vswitch_ids(["vsw-1", "vsw-2"])
         .worker_instance_types(["ecs.c5.xlarge", "ecs.g6.large"])
         .rds_instances(["rm-2zev748xi27xc"])
-        .worker_data_disks([DataDisk::builder()
+        .worker_data_disks([WorkerDataDisk::builder()
             .category("cloud_essd")
             .size(200)
             .encrypted(true)])
