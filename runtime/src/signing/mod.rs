@@ -311,9 +311,11 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) {
     if !request.body.is_empty() && request.header("content-type").is_none() {
         request.set_header("content-type", JSON_CONTENT_TYPE);
     }
-    let payload_hash = crypto::sha256_hex(&request.body);
-    if params.scheme == SignatureScheme::Acs3HmacSha256 {
-        request.set_header("x-acs-content-sha256", payload_hash.as_str());
+    // Only ACS3 sends (and signs) the body's hash; it is computed once.
+    let payload_hash = (params.scheme == SignatureScheme::Acs3HmacSha256)
+        .then(|| crypto::sha256_hex(&request.body));
+    if let Some(hash) = &payload_hash {
+        request.set_header("x-acs-content-sha256", hash.as_str());
     }
 
     let credentials = params.credentials;
@@ -336,7 +338,8 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) {
         }
         SignatureScheme::Acs3HmacSha256 => {
             let signed_headers = acs3_signed_header_names(request);
-            let canonical = acs3_canonical_request(request, &signed_headers);
+            let hash = payload_hash.unwrap_or_else(|| crypto::sha256_hex(&request.body));
+            let canonical = acs3_canonical_request_with_hash(request, &signed_headers, &hash);
             let string_to_sign = acs3_string_to_sign(&canonical);
             let signature = acs3_signature(credentials.access_key_secret(), &string_to_sign);
             request.headers.push((
@@ -436,6 +439,20 @@ pub fn acs3_canonical_request<S: AsRef<str>>(
     request: &HttpRequest,
     signed_header_names: &[S],
 ) -> String {
+    acs3_canonical_request_with_hash(
+        request,
+        signed_header_names,
+        &crypto::sha256_hex(&request.body),
+    )
+}
+
+/// [`acs3_canonical_request`] with the body's hash already computed (signing computes it once
+/// for `x-acs-content-sha256` and reuses it here).
+fn acs3_canonical_request_with_hash<S: AsRef<str>>(
+    request: &HttpRequest,
+    signed_header_names: &[S],
+    payload_hash: &str,
+) -> String {
     let mut names: Vec<String> = signed_header_names
         .iter()
         .map(|name| name.as_ref().to_ascii_lowercase())
@@ -469,7 +486,7 @@ pub fn acs3_canonical_request<S: AsRef<str>>(
     out.push('\n');
     out.push_str(&names.join(";"));
     out.push('\n');
-    out.push_str(&crypto::sha256_hex(&request.body));
+    out.push_str(payload_hash);
     out
 }
 
