@@ -12,6 +12,7 @@
 //!   --client-threads 1      Tokio worker threads of the client side
 //!   --soak-seconds 120      length of the long run (0 skips it)
 //!   --soak-concurrency 16   concurrent tasks of the long run
+//!   --client-only           measure the client alone (for profiling it with `perf`)
 //! ```
 //!
 //! The server runs on its own Tokio runtime with one worker thread (`acs-server`), the
@@ -43,6 +44,7 @@ struct Options {
     client_threads: usize,
     soak_seconds: u64,
     soak_concurrency: usize,
+    client_only: bool,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -54,6 +56,7 @@ fn parse_options() -> Result<Options, String> {
         client_threads: 1,
         soak_seconds: 120,
         soak_concurrency: 16,
+        client_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -85,6 +88,7 @@ fn parse_options() -> Result<Options, String> {
                     other => return Err(format!("--scheme: unknown scheme `{other}`")),
                 }
             }
+            "--client-only" => options.client_only = true,
             // `cargo bench` passes `--bench`; this is a plain binary, but accept it.
             "--bench" => {}
             other => {
@@ -341,11 +345,16 @@ async fn run(options: &Options, endpoint: &str) -> bool {
     for &tasks in &options.concurrency {
         // Warm up both sides (connections, allocator).
         for side in [&raw, &client_side] {
-            measure(side, tasks, Duration::from_millis(500)).await;
+            if !(options.client_only && matches!(side, Side::Raw { .. })) {
+                measure(side, tasks, Duration::from_millis(500)).await;
+            }
         }
         let mut results: [Vec<Interval>; 2] = [Vec::new(), Vec::new()];
         for _ in 0..options.rounds.max(1) {
             for (index, side) in [&raw, &client_side].into_iter().enumerate() {
+                if options.client_only && index == 0 {
+                    continue;
+                }
                 let interval = measure(side, tasks, length).await;
                 if interval.errors > 0 {
                     eprintln!(

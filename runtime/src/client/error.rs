@@ -181,7 +181,7 @@ fn describe_non_json(text: &str) -> String {
     if lower.contains("<html") || lower.contains("<!doctype") {
         let title = lower.find("<title>").and_then(|start| {
             let rest = &text[start + 7..];
-            rest.find('<').map(|end| rest[..end].trim().to_owned())
+            rest.find('<').map(|end| one_line(&rest[..end]))
         });
         return match title {
             Some(title) if !title.is_empty() => format!("HTML error page: {title}"),
@@ -197,6 +197,18 @@ fn describe_non_json(text: &str) -> String {
         .take(200)
         .collect();
     line
+}
+
+/// `text` as one line of at most 200 characters: every run of whitespace and control
+/// characters (line breaks included) becomes one space, and the ends are trimmed.
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(200)
+        .collect()
 }
 
 impl fmt::Display for ServiceError {
