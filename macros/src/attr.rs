@@ -72,3 +72,20 @@ impl Errors {
         }
     }
 }
+
+/// The fields of `"a.b.c"` (raw identifiers where a segment is a keyword).
+pub fn field_chain(lit: &LitStr) -> syn::Result<Vec<syn::Ident>> {
+    lit.value()
+        .split('.')
+        .map(|segment| {
+            syn::parse_str::<syn::Ident>(segment)
+                .or_else(|_| syn::parse_str::<syn::Ident>(&format!("r#{segment}")))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(|_| {
+            syn::Error::new(
+                lit.span(),
+                "expected a field name or a dot path of field names",
+            )
+        })
+}

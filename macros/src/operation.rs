@@ -6,7 +6,7 @@ use quote::quote;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, LitBool, LitStr, Type};
 
-use crate::attr::{Errors, for_each_nested, string_value, unknown};
+use crate::attr::{Errors, field_chain, for_each_nested, string_value, unknown};
 
 const METHODS: [&str; 6] = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"];
 
@@ -32,22 +32,6 @@ struct Paginate {
     items: Ident,
     item: Type,
     total_count: Option<Vec<Ident>>,
-}
-
-fn field_chain(lit: &LitStr) -> syn::Result<Vec<Ident>> {
-    lit.value()
-        .split('.')
-        .map(|segment| {
-            syn::parse_str::<Ident>(segment)
-                .or_else(|_| syn::parse_str::<Ident>(&format!("r#{segment}")))
-        })
-        .collect::<Result<_, _>>()
-        .map_err(|_| {
-            syn::Error::new(
-                lit.span(),
-                "expected a field name or a dot path of field names",
-            )
-        })
 }
 
 fn parse_paginate(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Paginate> {

@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::{DeriveInput, Ident, LitStr};
 
-use crate::attr::{for_each_nested, string_value, unknown};
+use crate::attr::{field_chain, for_each_nested, string_value, unknown};
 
 struct Model {
     ident: Ident,
@@ -25,22 +25,6 @@ pub fn expand(input: TokenStream) -> TokenStream {
     }
 }
 
-fn chain(lit: &LitStr) -> syn::Result<Vec<Ident>> {
-    lit.value()
-        .split('.')
-        .map(|segment| {
-            syn::parse_str::<Ident>(segment)
-                .or_else(|_| syn::parse_str::<Ident>(&format!("r#{segment}")))
-        })
-        .collect::<Result<_, _>>()
-        .map_err(|_| {
-            syn::Error::new(
-                lit.span(),
-                "expected a field name or a dot path of field names",
-            )
-        })
-}
-
 fn strings(meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Vec<LitStr>> {
     let content;
     syn::parenthesized!(content in meta.input);
@@ -55,15 +39,15 @@ fn parse(input: &DeriveInput) -> syn::Result<Model> {
         (None, Vec::new(), Vec::new(), None, None);
     for_each_nested(&input.attrs, "poll", |meta| {
         if meta.path.is_ident("state") {
-            state = Some(chain(&string_value(&meta)?)?);
+            state = Some(field_chain(&string_value(&meta)?)?);
         } else if meta.path.is_ident("success") {
             success = strings(&meta)?;
         } else if meta.path.is_ident("failure") {
             failure = strings(&meta)?;
         } else if meta.path.is_ident("failure_detail") {
-            failure_detail = Some(chain(&string_value(&meta)?)?);
+            failure_detail = Some(field_chain(&string_value(&meta)?)?);
         } else if meta.path.is_ident("progress") {
-            progress = Some(chain(&string_value(&meta)?)?);
+            progress = Some(field_chain(&string_value(&meta)?)?);
         } else {
             return Err(unknown(
                 &meta,

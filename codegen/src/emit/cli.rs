@@ -163,18 +163,10 @@ pub fn cli_rs(service: &Service, binary: &str) -> TokenStream {
     }
 }
 
-fn first_line(text: &str) -> String {
-    let line = text.trim().lines().next().unwrap_or_default();
-    match line.find(". ") {
-        Some(i) => line[..=i].to_owned(),
-        None => line.to_owned(),
-    }
-}
-
 fn command_fn(service: &Service, op: &Operation) -> TokenStream {
     let function = format_ident!("{}_command", op.module);
     let name = op.name.to_kebab_case();
-    let mut about = first_line(&op.documentation);
+    let mut about = super::first_sentence(&op.documentation);
     if op.deprecated.is_some() {
         about = format!("(deprecated) {about}");
     }
@@ -183,7 +175,7 @@ fn command_fn(service: &Service, op: &Operation) -> TokenStream {
         let id = flag.id();
         let long = &flag.name;
         let value_name = flag.member.wire_name.to_uppercase();
-        let mut help = first_line(&flag.member.documentation);
+        let mut help = super::first_sentence(&flag.member.documentation);
         if flag.member.binding == Binding::Body {
             help = format!("{help} (body member `{}`; overrides the body)", flag.member.wire_name);
         }
@@ -261,9 +253,7 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
         .map(|f| {
             let id = f.id();
             let long = &f.name;
-            let field: syn::Ident = syn::parse_str(&f.member.rust_name).unwrap_or_else(|_| {
-                format_ident!("{}", f.member.rust_name.trim_start_matches("r#"))
-            });
+            let field = super::field_ident(&f.member.rust_name);
             let bare = f.member.binding == Binding::Path && f.member.required;
             // Lists, maps and objects in a query or header are given as JSON.
             let value = if is_scalar(&f.member.ty) {
@@ -320,10 +310,8 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
                 let target_request = format_ident!("{}", target.input.name);
                 let answer = format_ident!("{}", op.output.name);
                 let sets = follow.inputs.iter().map(|(param, source)| {
-                    let param: syn::Ident = syn::parse_str(param)
-                        .unwrap_or_else(|_| format_ident!("{}", param.trim_start_matches("r#")));
-                    let source: syn::Ident = syn::parse_str(source)
-                        .unwrap_or_else(|_| format_ident!("{}", source.trim_start_matches("r#")));
+                    let param = super::field_ident(param);
+                    let source = super::field_ident(source);
                     let bare =
                         target.input.members.iter().any(|m| {
                             param == m.rust_name && m.binding == Binding::Path && m.required
@@ -339,10 +327,7 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
                     .first()
                     .map(|(_, source)| source.clone())
                     .unwrap_or_default();
-                let describe_ident: syn::Ident =
-                    syn::parse_str(&describe_field).unwrap_or_else(|_| {
-                        format_ident!("{}", describe_field.trim_start_matches("r#"))
-                    });
+                let describe_ident = super::field_ident(&describe_field);
                 let label = describe_field.replace('_', " ");
                 let wait = quote! {
                     if matches.get_flag("wait") {

@@ -457,14 +457,12 @@ fn waiter_method(op: &Operation, paths: &ShapePaths) -> Option<TokenStream> {
     let request = format_ident!("{}", op.input.name);
     let required: Vec<_> = op.input.members.iter().filter(|m| m.required).collect();
     let params = required.iter().map(|m| {
-        let ident: syn::Ident = syn::parse_str(&m.rust_name)
-            .unwrap_or_else(|_| format_ident!("{}", m.rust_name.trim_start_matches("r#")));
+        let ident = field_ident(&m.rust_name);
         let ty = shapes::rust_type(&m.ty, m.sensitive, paths);
         quote!(#ident: impl Into<#ty>)
     });
     let sets = required.iter().map(|m| {
-        let ident: syn::Ident = syn::parse_str(&m.rust_name)
-            .unwrap_or_else(|_| format_ident!("{}", m.rust_name.trim_start_matches("r#")));
+        let ident = field_ident(&m.rust_name);
         if m.binding == crate::model::Binding::Path {
             quote!(#ident: #ident.into(),)
         } else {
@@ -503,8 +501,13 @@ fn waiter_method(op: &Operation, paths: &ShapePaths) -> Option<TokenStream> {
     })
 }
 
+/// The Rust identifier of a field name (`r#type` for keywords).
+pub(crate) fn field_ident(name: &str) -> syn::Ident {
+    syn::parse_str(name).unwrap_or_else(|_| format_ident!("{}", name.trim_start_matches("r#")))
+}
+
 /// The first sentence of a documentation text, for one-line summaries.
-fn first_sentence(text: &str) -> String {
+pub(crate) fn first_sentence(text: &str) -> String {
     let line = text.trim().lines().next().unwrap_or_default();
     match line.find(". ") {
         Some(i) => line[..=i].to_owned(),

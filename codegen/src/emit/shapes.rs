@@ -189,8 +189,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
 }
 
 fn field(m: &Member, input: bool, paths: &ShapePaths) -> TokenStream {
-    let ident: syn::Ident = syn::parse_str(&m.rust_name)
-        .unwrap_or_else(|_| format_ident!("{}", m.rust_name.trim_start_matches("r#")));
+    let ident = super::field_ident(&m.rust_name);
     let doc = docs::member(m);
     let inner = rust_type(&m.ty, m.sensitive, paths);
     let bare = input && m.binding == Binding::Path && m.required;
@@ -374,13 +373,7 @@ pub fn literal(l: &Literal) -> TokenStream {
 
 fn rule(r: &crate::model::Rule) -> TokenStream {
     let idents = |names: &[String]| -> Vec<syn::Ident> {
-        names
-            .iter()
-            .map(|n| {
-                syn::parse_str(n)
-                    .unwrap_or_else(|_| format_ident!("{}", n.trim_start_matches("r#")))
-            })
-            .collect()
+        names.iter().map(|n| super::field_ident(n)).collect()
     };
     let when = |conditions: &[crate::model::Condition]| {
         let terms = conditions.iter().map(|c| {

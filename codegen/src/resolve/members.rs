@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use heck::ToSnakeCase;
 use serde_json::Value;
 
-use super::{File, Resolver, is_keyword, type_name};
+use super::{File, Resolver, rust_field_name, type_name};
 use crate::locate::escape;
 use crate::model::{
     self, Binding, Constraint, ConstraintKind, Item, Literal, Member, Structure, Type, Usage,
@@ -187,14 +187,11 @@ impl Resolver<'_> {
                 "the wire name must not be empty",
             ));
         }
-        let mut rust_name = key.to_snake_case();
-        if ["self", "super", "crate", "Self"].contains(&rust_name.as_str()) {
+        if ["self", "super", "crate", "Self"].contains(&key.to_snake_case().as_str()) {
             self.errors.push(file.error(at, format!("member name `{key}` cannot be a Rust field name; choose another key and keep `wire_name`")));
             return None;
         }
-        if is_keyword(&rust_name) {
-            rust_name = format!("r#{rust_name}");
-        }
+        let rust_name = rust_field_name(key);
         Some(Member {
             name: key.to_owned(),
             rust_name,
