@@ -156,7 +156,11 @@ fn send_and_capture<O: acs_runtime::Operation>(
         );
         let mut http = recorded.to_http_request();
         // What the wire carried, in the order it carried it.
-        http.headers = recorded.headers.clone();
+        http.headers = recorded
+            .headers
+            .iter()
+            .map(|(name, value)| (name.clone().into(), value.clone().into()))
+            .collect();
         http.path = recorded.path.clone();
         http.query.clear();
         http

@@ -252,7 +252,7 @@ fn dry_run(request: &HttpRequest, secrets: &[String], show: bool) -> serde_json:
                 .iter()
                 .any(|h| h.eq_ignore_ascii_case(name))
             {
-                *value = crate::REDACTED.to_owned();
+                *value = crate::REDACTED.into();
             }
         }
     }

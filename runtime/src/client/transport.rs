@@ -1,9 +1,12 @@
 //! One HTTP exchange over reqwest (rustls with the ring provider), classified by what the
 //! service may have seen.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
-use crate::signing::HttpRequest;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use crate::signing::{HttpRequest, Text};
 
 use super::error::Error;
 use super::policy::Timeouts;
@@ -51,11 +54,14 @@ pub(super) async fn exchange(http: &reqwest::Client, request: HttpRequest) -> Ex
         Ok(method) => method,
         Err(e) => return Exchange::NotSent(format!("invalid method: {e}")),
     };
-    let mut builder = http.request(method, request.url());
-    for (name, value) in &request.headers {
-        builder = builder.header(name.as_str(), value.as_str());
-    }
-    if !request.body.is_empty() || request.header("content-type").is_some() {
+    let url = request.url();
+    let has_content_type = request.header("content-type").is_some();
+    let headers = match header_map(request.headers) {
+        Ok(headers) => headers,
+        Err(message) => return Exchange::NotSent(message),
+    };
+    let mut builder = http.request(method, url).headers(headers);
+    if !request.body.is_empty() || has_content_type {
         builder = builder.body(request.body);
     }
     let response = match builder.send().await {
@@ -89,6 +95,43 @@ pub(super) async fn exchange(http: &reqwest::Client, request: HttpRequest) -> Ex
             describe(&e)
         )),
     }
+}
+
+/// The signed headers as reqwest's map, in order. Constant names and values (most of them) are
+/// taken as they are, without copying.
+fn header_map(headers: Vec<(Text, Text)>) -> Result<HeaderMap, String> {
+    let mut map = HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        let name = match name {
+            Cow::Borrowed(name) if is_lower_case_token(name) => HeaderName::from_static(name),
+            name => HeaderName::from_bytes(name.as_bytes())
+                .map_err(|e| format!("invalid header name {name:?}: {e}"))?,
+        };
+        let value = match value {
+            Cow::Borrowed(value) if is_visible_text(value) => Ok(HeaderValue::from_static(value)),
+            Cow::Borrowed(value) => HeaderValue::from_str(value),
+            Cow::Owned(value) => HeaderValue::try_from(value),
+        }
+        // The value is left out of the message: it may be a secret.
+        .map_err(|e| format!("invalid value of header {name}: {e}"))?;
+        map.append(name, value);
+    }
+    Ok(map)
+}
+
+/// What [`HeaderName::from_static`] accepts without panicking.
+fn is_lower_case_token(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// What [`HeaderValue::from_static`] accepts without panicking.
+fn is_visible_text(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
 }
 
 /// The error and its causes in one line (reqwest's Display alone hides the cause).

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 /// The key block is derived here exactly as RFC 2104 prescribes (keys longer than the hash's
 /// block size are hashed first, shorter ones are zero-padded), so the infallible
 /// [`KeyInit::new`] can be used and there is no error path to handle.
-fn hmac<D>(key: &[u8], message: &[u8]) -> Vec<u8>
+fn hmac<D>(key: &[u8], message: &[u8]) -> hmac::digest::Output<Hmac<D>>
 where
     D: EagerHash + Digest,
     Hmac<D>: KeyInit + Mac,
@@ -27,15 +27,20 @@ where
     }
     let mut mac = <Hmac<D> as KeyInit>::new(&block);
     mac.update(message);
-    mac.finalize().into_bytes().to_vec()
+    mac.finalize().into_bytes()
 }
 
-pub(crate) fn hmac_sha1(key: &[u8], message: &[u8]) -> Vec<u8> {
-    hmac::<Sha1>(key, message)
+pub(crate) fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
+    hmac::<Sha1>(key, message).into()
 }
 
-pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
-    hmac::<Sha256>(key, message)
+pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    hmac::<Sha256>(key, message).into()
+}
+
+/// SHA-256 of `data`.
+pub(crate) fn sha256(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
 }
 
 /// Lower-case hex SHA-256 of `data`.
@@ -45,13 +50,20 @@ pub(crate) fn sha256_hex(data: &[u8]) -> String {
 
 /// Lower-case hex.
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
-    for &byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-    }
+    push_hex(&mut out, bytes);
     out
+}
+
+/// Appends lower-case hex of `bytes` to `out`.
+pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.extend(bytes.iter().flat_map(|&byte| {
+        [
+            char::from(DIGITS[usize::from(byte >> 4)]),
+            char::from(DIGITS[usize::from(byte & 0x0f)]),
+        ]
+    }));
 }
 
 /// Compares two byte strings in time that depends only on their lengths, not on where they

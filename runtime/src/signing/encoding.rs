@@ -31,7 +31,14 @@ pub fn percent_encode_path_segment(segment: &str) -> String {
 /// Percent-encodes a query key or value with the RFC 3986 unreserved set (space becomes `%20`,
 /// never `+`). Used for the URL that is sent and for the ACS3 canonical query values.
 pub(crate) fn percent_encode_rfc3986(value: &str) -> String {
-    utf8_percent_encode(value, NOT_UNRESERVED).to_string()
+    let mut out = String::with_capacity(value.len());
+    push_percent_encoded(&mut out, value);
+    out
+}
+
+/// Appends `value` to `out`, percent-encoded like [`percent_encode_path_segment`].
+pub fn push_percent_encoded(out: &mut String, value: &str) {
+    out.extend(utf8_percent_encode(value, NOT_UNRESERVED));
 }
 
 /// The query string as it appears in the URL: `k=v` pairs in the given order, keys and values

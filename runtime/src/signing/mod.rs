@@ -22,6 +22,7 @@ mod verify;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -32,7 +33,8 @@ use crate::REDACTED;
 use crate::credentials::Credentials;
 
 pub use encoding::{
-    acs3_canonical_query, percent_encode_path_segment, roa_v1_canonicalized_resource,
+    acs3_canonical_query, percent_encode_path_segment, push_percent_encoded,
+    roa_v1_canonicalized_resource,
 };
 pub use time::{format_acs_date, format_http_date, parse_acs_date, parse_http_date};
 pub use verify::{VerifiedRequest, VerifyError, verify};
@@ -53,6 +55,10 @@ pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 /// `Authorization`.
 pub const ACS3_HMAC_SHA256: &str = "ACS3-HMAC-SHA256";
 
+/// Text that is usually a constant (`"host"`, `"application/json"`) and sometimes computed:
+/// header names and values, the method and the scheme. Constants cost no allocation.
+pub type Text = Cow<'static, str>;
+
 /// An HTTP request as it goes on the wire: what is signed is exactly what is sent.
 ///
 /// `Debug` shows the body's length only (bodies carry passwords) and redacts the values of
@@ -60,9 +66,9 @@ pub const ACS3_HMAC_SHA256: &str = "ACS3-HMAC-SHA256";
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct HttpRequest {
     /// `GET`, `POST`, … (upper case).
-    pub method: String,
+    pub method: Text,
     /// `https` or `http`.
-    pub scheme: String,
+    pub scheme: Text,
     /// `host` or `host:port`; sent verbatim as the `host` header and used in the URL.
     pub host: String,
     /// The path, already percent-encoded (see [`percent_encode_path_segment`]); used verbatim.
@@ -70,7 +76,7 @@ pub struct HttpRequest {
     /// Query parameters, unencoded, in sending order.
     pub query: Vec<(String, String)>,
     /// Headers in sending order. Names are compared case-insensitively.
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(Text, Text)>,
     /// The body bytes; empty for requests without a body.
     pub body: Vec<u8>,
 }
@@ -86,8 +92,8 @@ impl fmt::Debug for HttpRequest {
             .map(|(name, value)| {
                 let secret = SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(name));
                 (
-                    name.as_str(),
-                    if secret { REDACTED } else { value.as_str() },
+                    name.as_ref(),
+                    if secret { REDACTED } else { value.as_ref() },
                 )
             })
             .collect();
@@ -106,8 +112,8 @@ impl fmt::Debug for HttpRequest {
 impl HttpRequest {
     /// A request with no query, no headers and no body.
     pub fn new(
-        method: impl Into<String>,
-        scheme: impl Into<String>,
+        method: impl Into<Text>,
+        scheme: impl Into<Text>,
         host: impl Into<String>,
         path: impl Into<String>,
     ) -> Self {
@@ -142,40 +148,41 @@ impl HttpRequest {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_ref())
     }
 
     /// Sets a header like a Python dict assignment does: when a header with that name
     /// (case-insensitively) exists, its value is replaced in place, keeping its position, and
     /// any later duplicates are removed; otherwise the header is appended.
-    pub fn set_header(&mut self, name: impl Into<String>, value: impl Into<String>) {
-        let name = name.into();
-        let value = value.into();
-        match self
-            .headers
-            .iter()
-            .position(|(n, _)| n.eq_ignore_ascii_case(&name))
-        {
-            Some(index) => {
-                let mut seen = 0usize;
-                self.headers.retain(|(n, _)| {
-                    let duplicate = n.eq_ignore_ascii_case(&name);
-                    seen += usize::from(duplicate);
-                    !duplicate || seen == 1
-                });
-                if let Some(slot) = self.headers.get_mut(index) {
-                    slot.1 = value;
-                }
-            }
-            None => self.headers.push((name, value)),
-        }
+    pub fn set_header(&mut self, name: impl Into<Text>, value: impl Into<Text>) {
+        set_header(&mut self.headers, name.into(), value.into());
     }
 
     /// Removes every header called `name` (case-insensitively) and returns the first value.
-    pub fn remove_header(&mut self, name: &str) -> Option<String> {
-        let first = self.header(name).map(str::to_owned);
+    pub fn remove_header(&mut self, name: &str) -> Option<Text> {
+        let first = self.header(name).map(|v| Text::Owned(v.to_owned()));
         self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         first
+    }
+}
+
+/// [`HttpRequest::set_header`] on a header list.
+fn set_header(headers: &mut Vec<(Text, Text)>, name: Text, value: Text) {
+    let Some(index) = headers
+        .iter()
+        .position(|(n, _)| n.eq_ignore_ascii_case(&name))
+    else {
+        headers.push((name, value));
+        return;
+    };
+    let mut seen = 0usize;
+    headers.retain(|(n, _)| {
+        let duplicate = n.eq_ignore_ascii_case(&name);
+        seen += usize::from(duplicate);
+        !duplicate || seen == 1
+    });
+    if let Some(slot) = headers.get_mut(index) {
+        slot.1 = value;
     }
 }
 
@@ -193,9 +200,9 @@ pub enum SignatureScheme {
 #[derive(Debug, Clone, Copy)]
 pub struct SigningParams<'a> {
     /// The API name, sent as `x-acs-action` (e.g. `ScaleOutCluster`).
-    pub action: &'a str,
+    pub action: &'static str,
     /// The API version, sent as `x-acs-version` (e.g. `2015-12-15`).
-    pub version: &'a str,
+    pub version: &'static str,
     /// Who signs.
     pub credentials: &'a Credentials,
     /// Which signature to compute.
@@ -267,85 +274,99 @@ fn is_signer_owned(name: &str) -> bool {
 ///   `x-acs-accesskey-id` and `x-acs-security-token` are sent only with a security token.
 ///   All of them are signed.
 pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) {
-    let extras: Vec<(String, String)> = std::mem::take(&mut request.headers)
-        .into_iter()
-        .filter(|(name, value)| {
-            let signer_set_content_type =
-                name.eq_ignore_ascii_case("content-type") && value == JSON_CONTENT_TYPE;
-            !is_signer_owned(name) && !signer_set_content_type
-        })
-        .collect();
-    let host = request.host.clone();
-
+    let extras = std::mem::take(&mut request.headers);
+    // The headers are built in their final order; only extra headers need a lookup.
+    let mut headers: Vec<(Text, Text)> = Vec::with_capacity(extras.len() + 18);
+    let host = Text::Owned(request.host.clone());
+    let nonce = Text::Owned(params.nonce.to_owned());
+    let static_header = |name: &'static str, value: &'static str| (name.into(), value.into());
     match params.scheme {
-        SignatureScheme::RoaV1 => {
-            request.set_header("date", format_http_date(params.time));
-            request.set_header("host", host);
-            request.set_header("accept", "application/json");
-            request.set_header("x-acs-signature-nonce", params.nonce);
-            request.set_header("x-acs-signature-method", "HMAC-SHA1");
-            request.set_header("x-acs-signature-version", "1.0");
-            request.set_header("x-acs-version", params.version);
-            request.set_header("x-acs-action", params.action);
-            request.set_header("user-agent", USER_AGENT);
-        }
-        SignatureScheme::Acs3HmacSha256 => {
-            request.set_header("host", host);
-            request.set_header("x-acs-version", params.version);
-            request.set_header("x-acs-action", params.action);
-            request.set_header("user-agent", USER_AGENT);
-            request.set_header("x-acs-date", format_acs_date(params.time));
-            request.set_header("x-acs-signature-nonce", params.nonce);
-            request.set_header("accept", "application/json");
-        }
+        SignatureScheme::RoaV1 => headers.extend([
+            ("date".into(), format_http_date(params.time).into()),
+            ("host".into(), host),
+            static_header("accept", "application/json"),
+            ("x-acs-signature-nonce".into(), nonce),
+            static_header("x-acs-signature-method", "HMAC-SHA1"),
+            static_header("x-acs-signature-version", "1.0"),
+            static_header("x-acs-version", params.version),
+            static_header("x-acs-action", params.action),
+            static_header("user-agent", USER_AGENT),
+        ]),
+        SignatureScheme::Acs3HmacSha256 => headers.extend([
+            ("host".into(), host),
+            static_header("x-acs-version", params.version),
+            static_header("x-acs-action", params.action),
+            static_header("user-agent", USER_AGENT),
+            ("x-acs-date".into(), format_acs_date(params.time).into()),
+            ("x-acs-signature-nonce".into(), nonce),
+            static_header("accept", "application/json"),
+        ]),
     }
+    let mut has_content_type = false;
     for (name, value) in extras {
-        request.set_header(name, value);
+        let is_content_type = name.eq_ignore_ascii_case("content-type");
+        let signer_set_content_type = is_content_type && value == JSON_CONTENT_TYPE;
+        if is_signer_owned(&name) || signer_set_content_type {
+            continue;
+        }
+        has_content_type |= is_content_type;
+        set_header(&mut headers, name, value);
     }
+    // From here on every header is new: signer-owned names were dropped above.
     if let Some((attempt, delay_ms)) = params.retry
         && attempt > 0
     {
-        request.set_header("x-acs-retry-attempts", attempt.to_string());
-        request.set_header("x-acs-retry-delay", delay_ms.to_string());
+        headers.push(("x-acs-retry-attempts".into(), attempt.to_string().into()));
+        headers.push(("x-acs-retry-delay".into(), delay_ms.to_string().into()));
     }
-    if !request.body.is_empty() && request.header("content-type").is_none() {
-        request.set_header("content-type", JSON_CONTENT_TYPE);
+    if !request.body.is_empty() && !has_content_type {
+        headers.push(static_header("content-type", JSON_CONTENT_TYPE));
     }
-    // Only ACS3 sends (and signs) the body's hash; it is computed once.
+    // Only ACS3 sends (and signs) the body's hash.
     let payload_hash = (params.scheme == SignatureScheme::Acs3HmacSha256)
         .then(|| crypto::sha256_hex(&request.body));
     if let Some(hash) = &payload_hash {
-        request.set_header("x-acs-content-sha256", hash.as_str());
+        headers.push(("x-acs-content-sha256".into(), hash.clone().into()));
     }
 
     let credentials = params.credentials;
     if !credentials.provider_name().is_empty() {
-        request.set_header("x-acs-credentials-provider", credentials.provider_name());
+        headers.push((
+            "x-acs-credentials-provider".into(),
+            credentials.provider_name().to_owned().into(),
+        ));
     }
     if let Some(token) = credentials.security_token() {
-        request.set_header("x-acs-accesskey-id", credentials.access_key_id());
-        request.set_header("x-acs-security-token", token);
+        headers.push((
+            "x-acs-accesskey-id".into(),
+            credentials.access_key_id().to_owned().into(),
+        ));
+        headers.push(("x-acs-security-token".into(), token.to_owned().into()));
     }
+    request.headers = headers;
 
     match params.scheme {
         SignatureScheme::RoaV1 => {
             let string_to_sign = roa_v1_string_to_sign(request);
             let signature = roa_v1_signature(credentials.access_key_secret(), &string_to_sign);
             request.headers.push((
-                "authorization".to_owned(),
-                format!("acs {}:{signature}", credentials.access_key_id()),
+                "authorization".into(),
+                format!("acs {}:{signature}", credentials.access_key_id()).into(),
             ));
         }
         SignatureScheme::Acs3HmacSha256 => {
-            let signed_headers = acs3_signed_header_names(request);
-            let hash = payload_hash.unwrap_or_else(|| crypto::sha256_hex(&request.body));
-            let canonical = acs3_canonical_request_with_hash(request, &signed_headers, &hash);
-            let string_to_sign = acs3_string_to_sign(&canonical);
+            let hash = payload_hash.unwrap_or_default();
+            let canonical = Acs3Canonical::of_all_headers(request, &hash);
+            let string_to_sign = acs3_string_to_sign(&canonical.request);
             let signature = acs3_signature(credentials.access_key_secret(), &string_to_sign);
-            request.headers.push((
-                "Authorization".to_owned(),
-                acs3_authorization(credentials.access_key_id(), &signed_headers, &signature),
-            ));
+            let authorization = format!(
+                "{ACS3_HMAC_SHA256} Credential={},SignedHeaders={},Signature={signature}",
+                credentials.access_key_id(),
+                canonical.signed_headers,
+            );
+            request
+                .headers
+                .push(("Authorization".into(), authorization.into()));
         }
     }
 }
@@ -364,32 +385,58 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) {
 /// `CanonicalizedResource` is [`roa_v1_canonicalized_resource`].
 pub fn roa_v1_string_to_sign(request: &HttpRequest) -> String {
     let header = |name: &str| request.header(name).unwrap_or("");
-    let mut out = format!(
-        "{}\n{}\n{}\n{}\n{}\n",
-        request.method,
+    let mut acs_headers: Vec<(Cow<'_, str>, &str)> = Vec::with_capacity(request.headers.len());
+    acs_headers.extend(
+        request
+            .headers
+            .iter()
+            .filter(|(name, _)| {
+                name.get(..6)
+                    .is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-acs-"))
+            })
+            .map(|(name, value)| (lower_case(name), value.as_ref())),
+    );
+    acs_headers.sort_unstable();
+    let resource = if request.query.is_empty() {
+        Cow::Borrowed(request.path.as_str())
+    } else {
+        Cow::Owned(roa_v1_canonicalized_resource(&request.path, &request.query))
+    };
+    let fixed = [
+        request.method.as_ref(),
         header("accept"),
         header("content-md5"),
         header("content-type"),
         header("date"),
-    );
-    let mut acs_headers: Vec<(String, &str)> = request
-        .headers
-        .iter()
-        .map(|(name, value)| (name.to_ascii_lowercase(), value.as_str()))
-        .filter(|(name, _)| name.starts_with("x-acs-"))
-        .collect();
-    acs_headers.sort_unstable();
+    ];
+    let capacity = fixed.iter().map(|part| part.len() + 1).sum::<usize>()
+        + acs_headers
+            .iter()
+            .map(|(name, value)| name.len() + value.len() + 2)
+            .sum::<usize>()
+        + resource.len();
+    let mut out = String::with_capacity(capacity);
+    for part in fixed {
+        out.push_str(part);
+        out.push('\n');
+    }
     for (name, value) in acs_headers {
         out.push_str(&name);
         out.push(':');
         out.push_str(value);
         out.push('\n');
     }
-    out.push_str(&roa_v1_canonicalized_resource(
-        &request.path,
-        &request.query,
-    ));
+    out.push_str(&resource);
     out
+}
+
+/// `name` in lower case, borrowed when it already is (the signer's names always are).
+fn lower_case(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 /// The ROA v1 signature: `base64(HMAC-SHA1(key = secret, message = string_to_sign))`.
@@ -439,64 +486,119 @@ pub fn acs3_canonical_request<S: AsRef<str>>(
     request: &HttpRequest,
     signed_header_names: &[S],
 ) -> String {
-    acs3_canonical_request_with_hash(
-        request,
-        signed_header_names,
-        &crypto::sha256_hex(&request.body),
-    )
-}
-
-/// [`acs3_canonical_request`] with the body's hash already computed (signing computes it once
-/// for `x-acs-content-sha256` and reuses it here).
-fn acs3_canonical_request_with_hash<S: AsRef<str>>(
-    request: &HttpRequest,
-    signed_header_names: &[S],
-    payload_hash: &str,
-) -> String {
-    let mut names: Vec<String> = signed_header_names
+    let mut names: Vec<Cow<'_, str>> = signed_header_names
         .iter()
-        .map(|name| name.as_ref().to_ascii_lowercase())
+        .map(|name| lower_case(name.as_ref()))
         .collect();
     names.sort_unstable();
     names.dedup();
+    let hash = crypto::sha256_hex(&request.body);
+    Acs3Canonical::build(request, Some(&names), &hash).request
+}
 
-    let uri = if request.path.is_empty() {
-        "/"
-    } else {
-        &request.path
-    };
-    let mut out = format!(
-        "{}\n{uri}\n{}\n",
-        request.method,
-        acs3_canonical_query(&request.query)
-    );
-    for name in &names {
-        let mut values: Vec<&str> = request
-            .headers
-            .iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| python_strip(v))
-            .collect();
-        values.sort_unstable();
-        out.push_str(name);
-        out.push(':');
-        out.push_str(&values.join(","));
-        out.push('\n');
+/// The canonical request and the `SignedHeaders` list, built together.
+struct Acs3Canonical {
+    request: String,
+    signed_headers: String,
+}
+
+impl Acs3Canonical {
+    /// Signing every header but `authorization`, as [`sign`] does.
+    fn of_all_headers(request: &HttpRequest, payload_hash: &str) -> Self {
+        Self::build(request, None, payload_hash)
     }
-    out.push('\n');
-    out.push_str(&names.join(";"));
-    out.push('\n');
-    out.push_str(payload_hash);
-    out
+
+    /// Signs `names` (lower-case, sorted and deduplicated), or every header on the request but
+    /// `authorization` for `None`.
+    fn build(request: &HttpRequest, names: Option<&[Cow<'_, str>]>, payload_hash: &str) -> Self {
+        // Every header's (lower-case name, stripped value), sorted: the values of one name are
+        // then adjacent and in the order the canonical form wants.
+        let mut values: Vec<(Cow<'_, str>, &str)> = Vec::with_capacity(request.headers.len());
+        values.extend(
+            request
+                .headers
+                .iter()
+                .map(|(name, value)| (lower_case(name), python_strip(value)))
+                .filter(|(name, _)| names.is_some() || name != "authorization"),
+        );
+        values.sort_unstable();
+
+        let uri = if request.path.is_empty() {
+            "/"
+        } else {
+            &request.path
+        };
+        let query = acs3_canonical_query(&request.query);
+        let header_bytes: usize = values.iter().map(|(n, v)| n.len() + v.len() + 3).sum();
+        let mut signed_headers = String::with_capacity(header_bytes);
+        let mut out = String::with_capacity(
+            request.method.len()
+                + uri.len()
+                + query.len()
+                + 2 * header_bytes
+                + payload_hash.len()
+                + 8,
+        );
+        out.push_str(&request.method);
+        out.push('\n');
+        out.push_str(uri);
+        out.push('\n');
+        out.push_str(&query);
+        out.push('\n');
+        let mut push_line = |name: &str, group: &[(Cow<'_, str>, &str)]| {
+            out.push_str(name);
+            out.push(':');
+            for (index, (_, value)) in group.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                out.push_str(value);
+            }
+            out.push('\n');
+            if !signed_headers.is_empty() {
+                signed_headers.push(';');
+            }
+            signed_headers.push_str(name);
+        };
+        let mut rest = values.as_slice();
+        match names {
+            Some(names) => {
+                for name in names {
+                    // Headers whose names sort before this one are not signed.
+                    let start = rest.partition_point(|(n, _)| n.as_ref() < name.as_ref());
+                    rest = &rest[start..];
+                    let count = rest.partition_point(|(n, _)| n == name);
+                    push_line(name, &rest[..count]);
+                    rest = &rest[count..];
+                }
+            }
+            None => {
+                while let Some((name, _)) = rest.first() {
+                    let count = rest.partition_point(|(n, _)| n == name);
+                    push_line(name, &rest[..count]);
+                    rest = &rest[count..];
+                }
+            }
+        }
+        out.push('\n');
+        out.push_str(&signed_headers);
+        out.push('\n');
+        out.push_str(payload_hash);
+        Self {
+            request: out,
+            signed_headers,
+        }
+    }
 }
 
 /// The ACS3 string to sign: `ACS3-HMAC-SHA256\n` + lower-case hex SHA-256 of the canonical
 /// request.
 pub fn acs3_string_to_sign(canonical_request: &str) -> String {
-    format!(
-        "{ACS3_HMAC_SHA256}\n{}",
-        crypto::sha256_hex(canonical_request.as_bytes())
-    )
+    let mut out = String::with_capacity(ACS3_HMAC_SHA256.len() + 65);
+    out.push_str(ACS3_HMAC_SHA256);
+    out.push('\n');
+    crypto::push_hex(&mut out, &crypto::sha256(canonical_request.as_bytes()));
+    out
 }
 
 /// The ACS3 signature: lower-case hex `HMAC-SHA256(key = secret, message = string_to_sign)`.

@@ -113,20 +113,69 @@ pub fn format_http_date(time: SystemTime) -> String {
         .get(usize::try_from(c.month.saturating_sub(1)).unwrap_or(0))
         .copied()
         .unwrap_or("Jan");
-    format!(
-        "{weekday}, {:02} {month} {:04} {:02}:{:02}:{:02} GMT",
-        c.day, c.year, c.hour, c.minute, c.second
-    )
+    let mut out = String::with_capacity(29);
+    out.push_str(weekday);
+    out.push_str(", ");
+    push_padded(&mut out, c.day.into(), 2);
+    out.push(' ');
+    out.push_str(month);
+    out.push(' ');
+    push_padded(&mut out, c.year, 4);
+    out.push(' ');
+    push_time_of_day(&mut out, &c);
+    out.push_str(" GMT");
+    out
 }
 
 /// The `x-acs-date` header of ACS3: ISO 8601 in UTC without fractional seconds, e.g.
 /// `2025-01-01T00:00:00Z` (Python's `datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")`).
 pub fn format_acs_date(time: SystemTime) -> String {
     let c = to_civil(time);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
-    )
+    let mut out = String::with_capacity(20);
+    push_padded(&mut out, c.year, 4);
+    out.push('-');
+    push_padded(&mut out, c.month.into(), 2);
+    out.push('-');
+    push_padded(&mut out, c.day.into(), 2);
+    out.push('T');
+    push_time_of_day(&mut out, &c);
+    out.push('Z');
+    out
+}
+
+/// `HH:MM:SS`.
+fn push_time_of_day(out: &mut String, c: &Civil) {
+    push_padded(out, c.hour.into(), 2);
+    out.push(':');
+    push_padded(out, c.minute.into(), 2);
+    out.push(':');
+    push_padded(out, c.second.into(), 2);
+}
+
+/// `value` in decimal with at least `width` digits, as `format!("{value:0width$}")` writes it
+/// (a minus sign counts towards the width).
+fn push_padded(out: &mut String, value: i64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut rest = value.unsigned_abs();
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let len = digits.len() - start + usize::from(value < 0);
+    if value < 0 {
+        out.push('-');
+    }
+    for _ in len..width {
+        out.push('0');
+    }
+    for &digit in &digits[start..] {
+        out.push(char::from(digit));
+    }
 }
 
 /// Parses an `x-acs-date` value of exactly the form `YYYY-MM-DDTHH:MM:SSZ`.
@@ -318,6 +367,13 @@ mod tests {
             let time = UNIX_EPOCH + Duration::from_secs(secs);
             prop_assert_eq!(format_http_date(time), httpdate::fmt_http_date(time));
             prop_assert_eq!(parse_http_date(&format_http_date(time)), Some(time));
+        }
+
+        #[test]
+        fn padded_numbers_match_format(value in any::<i64>(), width in 0usize..6) {
+            let mut out = String::new();
+            push_padded(&mut out, value, width);
+            prop_assert_eq!(out, format!("{value:0width$}"));
         }
 
         #[test]

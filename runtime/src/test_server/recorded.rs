@@ -141,12 +141,15 @@ pub(super) fn http_request(
         .map(|(_, value)| value.clone())
         .unwrap_or_default();
     HttpRequest {
-        method,
-        scheme: "http".to_owned(),
+        method: method.into(),
+        scheme: "http".into(),
         host,
         path: path.to_owned(),
         query: parse_query(query),
-        headers,
+        headers: headers
+            .into_iter()
+            .map(|(name, value)| (name.into(), value.into()))
+            .collect(),
         body,
     }
 }
@@ -160,9 +163,13 @@ pub(super) fn record(
 ) -> RecordedRequest {
     let signature = signing::verify(&request, lookup_secret).map_err(|error| error.to_string());
     RecordedRequest {
-        method: request.method,
+        method: request.method.into_owned(),
         path: target,
-        headers: request.headers,
+        headers: request
+            .headers
+            .into_iter()
+            .map(|(name, value)| (name.into_owned(), value.into_owned()))
+            .collect(),
         body: request.body,
         signature,
         connection,

@@ -35,11 +35,11 @@ fn credentials() -> Credentials {
 #[allow(clippy::too_many_arguments)]
 fn signed(
     server: &TestServer,
-    method: &str,
+    method: &'static str,
     path: &str,
     query: &[(&str, &str)],
     body: &[u8],
-    action: &str,
+    action: &'static str,
     scheme: SignatureScheme,
     credentials: &Credentials,
 ) -> HttpRequest {
@@ -65,7 +65,7 @@ fn signed(
     request
 }
 
-fn simple(server: &TestServer, action: &str) -> HttpRequest {
+fn simple(server: &TestServer, action: &'static str) -> HttpRequest {
     signed(
         server,
         "GET",

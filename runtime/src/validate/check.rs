@@ -7,8 +7,7 @@
 
 use std::fmt::Write as _;
 
-use base64::Engine as _;
-
+pub use super::pattern::Pattern;
 use super::{CheckedNumber, CheckedText, FieldPath, Presence, RuleKind, Violation};
 
 /// Where a check runs: the enclosing path and the member's name (empty for list items,
@@ -98,35 +97,6 @@ pub fn length<T: CheckedText + ?Sized>(
     }
 }
 
-/// A documented pattern: the regular expression (compiled once, on first use) and what it
-/// allows, in words.
-#[derive(Debug)]
-pub struct Pattern {
-    source: &'static str,
-    describe: &'static str,
-    compiled: std::sync::OnceLock<Option<regex_lite::Regex>>,
-}
-
-impl Pattern {
-    /// A pattern; anchor `source` with `^…$` to match the whole text.
-    pub const fn new(source: &'static str, describe: &'static str) -> Self {
-        Self {
-            source,
-            describe,
-            compiled: std::sync::OnceLock::new(),
-        }
-    }
-
-    /// Whether `text` matches; `None` if the expression does not compile (the derive
-    /// checks it at compile time, so this does not happen in generated code).
-    pub fn matches(&self, text: &str) -> Option<bool> {
-        self.compiled
-            .get_or_init(|| regex_lite::Regex::new(self.source).ok())
-            .as_ref()
-            .map(|regex| regex.is_match(text))
-    }
-}
-
 /// The text must match `pattern`.
 pub fn pattern<T: CheckedText + ?Sized>(
     value: Option<&T>,
@@ -140,7 +110,7 @@ pub fn pattern<T: CheckedText + ?Sized>(
         site.report(
             out,
             RuleKind::Pattern,
-            format!("must be {}{got}", pattern.describe),
+            format!("must be {}{got}", pattern.describe()),
         );
     }
 }
@@ -225,14 +195,22 @@ pub fn character_classes<T: CheckedText + ?Sized>(
     out: &mut Vec<Violation>,
 ) {
     let Some(value) = value else { return };
-    let text = value.text();
-    let classes = [
-        text.chars().any(|c| c.is_ascii_uppercase()),
-        text.chars().any(|c| c.is_ascii_lowercase()),
-        text.chars().any(|c| c.is_ascii_digit()),
-        text.chars().any(|c| special.contains(c)),
-    ];
-    let found = classes.iter().filter(|present| **present).count() as u32;
+    // One pass, one bit per class: upper, lower, digit, special.
+    let classes = value.text().chars().fold(0u8, |classes, c| {
+        classes
+            | if c.is_ascii_uppercase() {
+                1
+            } else if c.is_ascii_lowercase() {
+                2
+            } else if c.is_ascii_digit() {
+                4
+            } else if special.contains(c) {
+                8
+            } else {
+                0
+            }
+    });
+    let found = classes.count_ones();
     if found < min {
         let mut message = format!(
             "must contain at least {min} of: upper-case letters, lower-case letters, digits, special characters {special}"
@@ -251,16 +229,53 @@ pub fn base64<T: CheckedText + ?Sized>(
     out: &mut Vec<Violation>,
 ) {
     let Some(value) = value else { return };
-    if base64::engine::general_purpose::STANDARD
-        .decode(value.text())
-        .is_err()
-    {
+    if !is_standard_base64(value.text().as_bytes()) {
         site.report(
             out,
             RuleKind::Base64,
             "must be standard base64 text (RFC 4648 alphabet, with padding)".to_owned(),
         );
     }
+}
+
+/// Whether `text` is what the `base64` crate's `STANDARD` engine decodes without error: whole
+/// groups of four alphabet characters, at most two `=` at the very end, and no stray bits in
+/// the last character (checked here without decoding, which would allocate).
+fn is_standard_base64(text: &[u8]) -> bool {
+    fn sextet(b: u8) -> Option<u8> {
+        match b {
+            b'A'..=b'Z' => Some(b - b'A'),
+            b'a'..=b'z' => Some(b - b'a' + 26),
+            b'0'..=b'9' => Some(b - b'0' + 52),
+            b'+' => Some(62),
+            b'/' => Some(63),
+            _ => None,
+        }
+    }
+    if text.len() % 4 != 0 {
+        return false;
+    }
+    let padding = text
+        .iter()
+        .rev()
+        .take(2)
+        .take_while(|&&b| b == b'=')
+        .count();
+    let data = &text[..text.len() - padding];
+    let mut last = 0;
+    for &b in data {
+        match sextet(b) {
+            Some(value) => last = value,
+            None => return false,
+        }
+    }
+    // One `=` leaves 2 unused bits in the last character, two leave 4.
+    let unused_bits = match padding {
+        1 => 0b11,
+        2 => 0b1111,
+        _ => 0,
+    };
+    last & unused_bits == 0
 }
 
 /// Exactly one, at least one or at most one of a group of members must be set; `set` holds
@@ -357,8 +372,25 @@ fn shown_text<T: CheckedText + ?Sized>(value: &T) -> String {
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine as _;
+    use proptest::prelude::*;
+
     use super::*;
     use crate::Sensitive;
+
+    proptest! {
+        #[test]
+        fn base64_check_agrees_with_the_decoder(text in "[A-Za-z0-9+/=\\- ]{0,14}") {
+            let decodes = base64::engine::general_purpose::STANDARD.decode(&text).is_ok();
+            prop_assert_eq!(is_standard_base64(text.as_bytes()), decodes, "{:?}", text);
+        }
+
+        #[test]
+        fn base64_check_accepts_every_encoding(raw in proptest::collection::vec(any::<u8>(), 0..20)) {
+            let text = base64::engine::general_purpose::STANDARD.encode(&raw);
+            prop_assert!(is_standard_base64(text.as_bytes()));
+        }
+    }
 
     fn run(f: impl FnOnce(Site<'_>, &mut Vec<Violation>)) -> Vec<Violation> {
         let path = FieldPath::root();

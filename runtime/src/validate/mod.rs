@@ -8,6 +8,7 @@
 
 pub mod check;
 mod path;
+mod pattern;
 mod value;
 
 use std::fmt;

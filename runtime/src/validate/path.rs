@@ -12,7 +12,10 @@ pub struct FieldPath {
 impl FieldPath {
     /// The request itself.
     pub fn root() -> Self {
-        Self::default()
+        // Room for most paths, so that descending does not reallocate.
+        Self {
+            text: String::with_capacity(64),
+        }
     }
 
     /// The path as text; empty at the root.
