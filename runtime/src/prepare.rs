@@ -7,7 +7,7 @@
 use std::time::SystemTime;
 
 use crate::credentials::Credentials;
-use crate::endpoint::{Endpoint, Scheme};
+use crate::endpoint::Endpoint;
 use crate::operation::{Operation, RequestError};
 use crate::signing::{self, HttpRequest, SignatureScheme, SigningParams};
 use crate::validate::{ValidationErrors, ValidationMode};
@@ -45,13 +45,9 @@ pub fn prepare<O: Operation>(
     if params.validation == ValidationMode::Enforce {
         request.validate()?;
     }
-    let scheme = match params.endpoint.scheme {
-        Scheme::Https => "https",
-        Scheme::Http => "http",
-    };
     let mut http = HttpRequest::new(
         O::METHOD,
-        scheme,
+        params.endpoint.scheme.as_str(),
         params.endpoint.host.clone(),
         request.path()?,
     );

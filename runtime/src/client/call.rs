@@ -144,11 +144,17 @@ impl Client {
             span.record("attempt", attempt);
             let http = self.signed(request, retry_headers).await?;
             let remaining = deadline.saturating_duration_since(Instant::now());
-            let outcome =
-                match tokio::time::timeout(remaining, exchange(&self.inner.http, http)).await {
+            let exchange = exchange(&self.inner.http, &self.inner.base_url, http);
+            // The transport's own attempt timeout fires first unless the call's deadline is
+            // nearer; only then does the attempt need a timer of its own.
+            let outcome = if remaining < timeouts.attempt {
+                match tokio::time::timeout(remaining, exchange).await {
                     Ok(outcome) => outcome,
                     Err(_) => Exchange::InFlight("the call's total timeout expired".to_owned()),
-                };
+                }
+            } else {
+                exchange.await
+            };
             // What to do: finish, or wait this long and try again.
             let (error, retry_after) = match outcome {
                 Exchange::Answered {
@@ -252,6 +258,28 @@ fn duration_ms(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// The request id a JSON body may carry, under any of the names the service uses.
+#[derive(serde::Deserialize)]
+struct BodyRequestId {
+    request_id: Option<serde_json::Value>,
+    #[serde(rename = "RequestId")]
+    pascal: Option<serde_json::Value>,
+    #[serde(rename = "requestId")]
+    camel: Option<serde_json::Value>,
+}
+
+impl BodyRequestId {
+    fn into_id(self) -> Option<String> {
+        [self.request_id, self.pascal, self.camel]
+            .into_iter()
+            .flatten()
+            .find_map(|value| match value {
+                serde_json::Value::String(id) => Some(id),
+                _ => None,
+            })
+    }
+}
+
 /// A 2xx answer: an empty body is a success whose fields are absent.
 fn parse_success<T: DeserializeOwned + Default>(
     action: &'static str,
@@ -275,18 +303,19 @@ fn parse_success<T: DeserializeOwned + Default>(
         reason,
         body: String::from_utf8_lossy(body).into_owned(),
     };
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| invalid(format!("not JSON: {e}")))?;
-    let body_request_id = ["request_id", "RequestId", "requestId"]
-        .iter()
-        .find_map(|key| {
-            value
-                .get(*key)
-                .and_then(serde_json::Value::as_str)
-                .map(str::to_owned)
-        });
-    let data =
-        serde_json::from_value(value).map_err(|e| invalid(format!("unexpected shape: {e}")))?;
+    let data = serde_json::from_slice(body).map_err(|e| {
+        invalid(match e.classify() {
+            serde_json::error::Category::Data => format!("unexpected shape: {e}"),
+            _ => format!("not JSON: {e}"),
+        })
+    })?;
+    // The header names the request almost always; the body is read again only without it.
+    let body_request_id = match &header_request_id {
+        Some(_) => None,
+        None => serde_json::from_slice::<BodyRequestId>(body)
+            .ok()
+            .and_then(BodyRequestId::into_id),
+    };
     Ok(Response {
         data,
         request_id: header_request_id.or(body_request_id),

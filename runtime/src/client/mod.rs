@@ -40,6 +40,7 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     endpoint: Endpoint,
+    base_url: transport::BaseUrl,
     credentials: Arc<dyn ProvideCredentials>,
     scheme: SignatureScheme,
     retry: RetryPolicy,
@@ -193,6 +194,7 @@ impl<C: From<Client>> ClientBuilder<C> {
         Ok(C::from(Client {
             inner: Arc::new(Inner {
                 http,
+                base_url: transport::BaseUrl::new(endpoint.scheme.as_str(), &endpoint.host),
                 endpoint,
                 credentials,
                 scheme: self.scheme,

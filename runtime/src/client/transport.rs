@@ -49,12 +49,57 @@ pub(super) fn http_client(
     })
 }
 
-pub(super) async fn exchange(http: &reqwest::Client, request: HttpRequest) -> Exchange {
+/// The endpoint's URL, parsed once: requests to it only set their path and query on a copy
+/// instead of parsing the whole URL again.
+#[derive(Debug, Clone)]
+pub(super) struct BaseUrl {
+    scheme: String,
+    host: String,
+    url: Option<reqwest::Url>,
+}
+
+impl BaseUrl {
+    pub(super) fn new(scheme: &str, host: &str) -> Self {
+        Self {
+            scheme: scheme.to_owned(),
+            host: host.to_owned(),
+            url: reqwest::Url::parse(&format!("{scheme}://{host}/")).ok(),
+        }
+    }
+
+    /// The URL `request` goes to: [`HttpRequest::url`], parsed.
+    fn url_for(&self, request: &HttpRequest) -> Result<reqwest::Url, String> {
+        match &self.url {
+            Some(base) if request.scheme == self.scheme && request.host == self.host => {
+                let mut url = base.clone();
+                url.set_path(if request.path.is_empty() {
+                    "/"
+                } else {
+                    &request.path
+                });
+                if !request.query.is_empty() {
+                    url.set_query(Some(&crate::signing::url_query(&request.query)));
+                }
+                Ok(url)
+            }
+            _ => reqwest::Url::parse(&request.url()).map_err(|e| format!("invalid URL: {e}")),
+        }
+    }
+}
+
+pub(super) async fn exchange(
+    http: &reqwest::Client,
+    base: &BaseUrl,
+    request: HttpRequest,
+) -> Exchange {
     let method = match reqwest::Method::from_bytes(request.method.as_bytes()) {
         Ok(method) => method,
         Err(e) => return Exchange::NotSent(format!("invalid method: {e}")),
     };
-    let url = request.url();
+    let url = match base.url_for(&request) {
+        Ok(url) => url,
+        Err(message) => return Exchange::NotSent(message),
+    };
     let has_content_type = request.header("content-type").is_some();
     let headers = match header_map(request.headers) {
         Ok(headers) => headers,

@@ -32,6 +32,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use crate::REDACTED;
 use crate::credentials::Credentials;
 
+pub(crate) use encoding::url_query;
 pub use encoding::{
     acs3_canonical_query, percent_encode_path_segment, push_percent_encoded,
     roa_v1_canonicalized_resource,
