@@ -58,12 +58,15 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 /// Appends lower-case hex of `bytes` to `out`.
 pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    out.extend(bytes.iter().flat_map(|&byte| {
-        [
-            char::from(DIGITS[usize::from(byte >> 4)]),
-            char::from(DIGITS[usize::from(byte & 0x0f)]),
-        ]
-    }));
+    let mut buffer = [0u8; 128];
+    for chunk in bytes.chunks(buffer.len() / 2) {
+        for (pair, &byte) in buffer.chunks_exact_mut(2).zip(chunk) {
+            pair[0] = DIGITS[usize::from(byte >> 4)];
+            pair[1] = DIGITS[usize::from(byte & 0x0f)];
+        }
+        // Hex digits are ASCII, so this never fails.
+        out.push_str(std::str::from_utf8(&buffer[..chunk.len() * 2]).unwrap_or_default());
+    }
 }
 
 /// Compares two byte strings in time that depends only on their lengths, not on where they

@@ -324,11 +324,14 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) {
         headers.push(static_header("content-type", JSON_CONTENT_TYPE));
     }
     // Only ACS3 sends (and signs) the body's hash.
-    let payload_hash = (params.scheme == SignatureScheme::Acs3HmacSha256)
-        .then(|| crypto::sha256_hex(&request.body));
-    if let Some(hash) = &payload_hash {
-        headers.push(("x-acs-content-sha256".into(), hash.clone().into()));
-    }
+    // Its position is remembered so that the canonical request can read it back.
+    let payload_hash_at = (params.scheme == SignatureScheme::Acs3HmacSha256).then(|| {
+        headers.push((
+            "x-acs-content-sha256".into(),
+            crypto::sha256_hex(&request.body).into(),
+        ));
+        headers.len() - 1
+    });
 
     let credentials = params.credentials;
     if !credentials.provider_name().is_empty() {
@@ -356,8 +359,10 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) {
             ));
         }
         SignatureScheme::Acs3HmacSha256 => {
-            let hash = payload_hash.unwrap_or_default();
-            let canonical = Acs3Canonical::of_all_headers(request, &hash);
+            let hash = payload_hash_at
+                .and_then(|at| request.headers.get(at))
+                .map_or("", |(_, hash)| hash.as_ref());
+            let canonical = Acs3Canonical::of_all_headers(request, hash);
             let string_to_sign = acs3_string_to_sign(&canonical.request);
             let signature = acs3_signature(credentials.access_key_secret(), &string_to_sign);
             let authorization = format!(
