@@ -298,7 +298,7 @@ pub(crate) fn string_field<'a>(map: &'a Map<String, Value>, key: &str) -> Result
 /// where `Expiration` is `YYYY-MM-DDTHH:MM:SSZ` (UTC). Messages name fields, never values.
 pub(crate) fn temporary_credentials(
     map: &Map<String, Value>,
-    provider_name: &str,
+    provider_name: &'static str,
 ) -> Result<Credentials, String> {
     let id = string_field(map, "AccessKeyId")?;
     let secret = string_field(map, "AccessKeySecret")?;

@@ -38,6 +38,7 @@ mod network_tests;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::future::Future;
 use std::path::PathBuf;
@@ -81,7 +82,8 @@ pub struct Credentials {
     access_key_id: String,
     access_key_secret: Sensitive<String>,
     security_token: Option<Sensitive<String>>,
-    provider_name: String,
+    /// Usually one of the built-in names, which cost no allocation per signature.
+    provider_name: Cow<'static, str>,
     expiration: Option<SystemTime>,
 }
 
@@ -92,7 +94,7 @@ impl Credentials {
             access_key_id: access_key_id.into(),
             access_key_secret: Sensitive::new(access_key_secret.into()),
             security_token: None,
-            provider_name: STATIC_AK_PROVIDER.to_owned(),
+            provider_name: Cow::Borrowed(STATIC_AK_PROVIDER),
             expiration: None,
         }
     }
@@ -105,12 +107,12 @@ impl Credentials {
         if token.is_empty() {
             self.security_token = None;
             if self.provider_name == STATIC_STS_PROVIDER {
-                STATIC_AK_PROVIDER.clone_into(&mut self.provider_name);
+                self.provider_name = Cow::Borrowed(STATIC_AK_PROVIDER);
             }
         } else {
             self.security_token = Some(Sensitive::new(token));
             if self.provider_name == STATIC_AK_PROVIDER {
-                STATIC_STS_PROVIDER.clone_into(&mut self.provider_name);
+                self.provider_name = Cow::Borrowed(STATIC_STS_PROVIDER);
             }
         }
         self
@@ -119,7 +121,7 @@ impl Credentials {
     /// Sets the provider name sent as `x-acs-credentials-provider` (empty: the header is not
     /// sent).
     #[must_use]
-    pub fn with_provider_name(mut self, provider_name: impl Into<String>) -> Self {
+    pub fn with_provider_name(mut self, provider_name: impl Into<Cow<'static, str>>) -> Self {
         self.provider_name = provider_name.into();
         self
     }
@@ -149,6 +151,11 @@ impl Credentials {
     /// The provider name, e.g. `static_ak`, `default/env`, `default/cli_profile/static_sts`.
     pub fn provider_name(&self) -> &str {
         &self.provider_name
+    }
+
+    /// [`provider_name`](Self::provider_name), shared when it is a built-in name.
+    pub(crate) fn provider_name_text(&self) -> Cow<'static, str> {
+        self.provider_name.clone()
     }
 
     /// When temporary credentials expire; `None` for long-lived access keys.

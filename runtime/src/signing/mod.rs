@@ -337,7 +337,7 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) {
     if !credentials.provider_name().is_empty() {
         headers.push((
             "x-acs-credentials-provider".into(),
-            credentials.provider_name().to_owned().into(),
+            credentials.provider_name_text(),
         ));
     }
     if let Some(token) = credentials.security_token() {
@@ -352,11 +352,19 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) {
     match params.scheme {
         SignatureScheme::RoaV1 => {
             let string_to_sign = roa_v1_string_to_sign(request);
-            let signature = roa_v1_signature(credentials.access_key_secret(), &string_to_sign);
-            request.headers.push((
-                "authorization".into(),
-                format!("acs {}:{signature}", credentials.access_key_id()).into(),
-            ));
+            let mac = crypto::hmac_sha1(
+                credentials.access_key_secret().as_bytes(),
+                string_to_sign.as_bytes(),
+            );
+            let id = credentials.access_key_id();
+            let mut authorization = String::with_capacity(id.len() + 33);
+            authorization.push_str("acs ");
+            authorization.push_str(id);
+            authorization.push(':');
+            BASE64.encode_string(mac, &mut authorization);
+            request
+                .headers
+                .push(("authorization".into(), authorization.into()));
         }
         SignatureScheme::Acs3HmacSha256 => {
             let hash = payload_hash_at
@@ -364,12 +372,25 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) {
                 .map_or("", |(_, hash)| hash.as_ref());
             let canonical = Acs3Canonical::of_all_headers(request, hash);
             let string_to_sign = acs3_string_to_sign(&canonical.request);
-            let signature = acs3_signature(credentials.access_key_secret(), &string_to_sign);
-            let authorization = format!(
-                "{ACS3_HMAC_SHA256} Credential={},SignedHeaders={},Signature={signature}",
-                credentials.access_key_id(),
-                canonical.signed_headers,
+            let mac = crypto::hmac_sha256(
+                credentials.access_key_secret().as_bytes(),
+                string_to_sign.as_bytes(),
             );
+            let id = credentials.access_key_id();
+            let mut authorization = String::with_capacity(
+                ACS3_HMAC_SHA256.len() + id.len() + canonical.signed_headers.len() + 100,
+            );
+            for part in [
+                ACS3_HMAC_SHA256,
+                " Credential=",
+                id,
+                ",SignedHeaders=",
+                &canonical.signed_headers,
+                ",Signature=",
+            ] {
+                authorization.push_str(part);
+            }
+            crypto::push_hex(&mut authorization, &mac);
             request
                 .headers
                 .push(("Authorization".into(), authorization.into()));
