@@ -46,12 +46,15 @@ fn as_received(
         .map(|(_, value)| value.clone())
         .unwrap_or_default();
     HttpRequest {
-        method: method.to_owned(),
-        scheme: "http".to_owned(),
+        method: method.to_owned().into(),
+        scheme: "http".into(),
         host,
         path: path.to_owned(),
         query: parse_query(query),
-        headers,
+        headers: headers
+            .into_iter()
+            .map(|(name, value)| (name.into(), value.into()))
+            .collect(),
         body,
     }
 }
@@ -92,9 +95,12 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let mut request = HttpRequest::new(method, "http", "127.0.0.1:8080", path);
+    let mut request = HttpRequest::new(method.to_owned(), "http", "127.0.0.1:8080", path);
     request.query = parse_query(query);
-    request.headers = headers;
+    request.headers = headers
+        .into_iter()
+        .map(|(name, value)| (name.into(), value.into()))
+        .collect();
     request.body = body;
     let credentials = Credentials::new(ID, SECRET);
     let credentials = if selector & 2 != 0 {
@@ -124,7 +130,7 @@ fuzz_target!(|data: &[u8]| {
     let sent_headers: Vec<(String, String)> = request
         .headers
         .iter()
-        .map(|(name, value)| (name.clone(), value.trim_matches([' ', '\t']).to_owned()))
+        .map(|(name, value)| (name.to_string(), value.trim_matches([' ', '\t']).to_owned()))
         .collect();
     let arrived = as_received(
         &request.method,
