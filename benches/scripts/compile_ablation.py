@@ -9,7 +9,7 @@ generated. Also counts the lines each derive expands to, with rustc's own expans
 
 Variants (copies of target/compile-cost/ws/all):
   as generated       the crate as generated
-  stub Deserialize   every `#[derive(Deserialize)]` replaced by a stub impl
+  stub Deserialize   every `#[derive(Deserialize)]` (or `WireDeserialize`) replaced by a stub impl
   stub Serialize     every `#[derive(Serialize)]` replaced by a stub impl
 
 The expanded-line count uses `-Zunpretty=expanded` through RUSTC_BOOTSTRAP=1 (a diagnostic
@@ -38,6 +38,7 @@ STUBS = {
                  "    fn serialize<S: ::serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {{\n"
                  "        unimplemented!()\n    }}\n}}\n",
 }
+STUBS["WireDeserialize"] = STUBS["Deserialize"]
 
 
 def stub_derive(source: str, derive: str) -> str:
@@ -71,11 +72,14 @@ def make_variant(name: str, derive: str | None) -> str:
     package = f"acs-cs-{name.replace('_', '-')}"
     manifest.write_text(re.sub(r'^name = ".*"$', f'name = "{package}"', manifest.read_text(), count=1,
                                flags=re.M))
-    if derive:
+    # Structures derive `WireDeserialize` (serde's `Deserialize` through the runtime) since
+    # it replaced serde's derive; the "Deserialize" variant stubs either.
+    stubbed = [derive, "WireDeserialize"] if derive == "Deserialize" else [derive] if derive else []
+    for one in stubbed:
         for path in (folder / "src").rglob("*.rs"):
             text = path.read_text()
-            if derive in text:
-                path.write_text(stub_derive(text, derive))
+            if one in text:
+                path.write_text(stub_derive(text, one))
     return package
 
 
@@ -109,6 +113,9 @@ def classify(block: str) -> str:
     impl = re.search(r"\bimpl\b(.*)", first.replace("\n", " "))
     if impl:
         header = impl.group(1)
+        if "WireStruct for" in header or ("Deserialize<'de> for" in header
+                                          and ("deserialize_struct" in head or "Ok(Self {" in head)):
+            return "WireDeserialize"
         for needle, name in [("Validate for", "Validate"), ("Operation for", "Operation"),
                              ("Clone for", "std derives"), ("Debug for", "std derives"),
                              ("PartialEq for", "std derives"), ("Eq for", "std derives"),

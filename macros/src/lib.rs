@@ -9,7 +9,9 @@
 //!   `acs_runtime::Operation` implementation that builds the HTTP request;
 //! - [`Builder`](derive@Builder): a builder that collects every problem before it builds;
 //! - [`WireEnum`](derive@WireEnum): an enum of documented values that keeps values it does
-//!   not know.
+//!   not know;
+//! - [`WireDeserialize`](derive@WireDeserialize): serde's `Deserialize` for a structure,
+//!   through one generic walk in the runtime instead of a visitor per structure.
 //!
 //! Each derive parses its attributes into a small internal model first and expands from that
 //! model; misuse is a compile error pointing at the offending attribute or field. The
@@ -22,6 +24,7 @@ mod operation;
 mod poll;
 mod ty;
 mod validate;
+mod wire_deserialize;
 mod wire_enum;
 
 use proc_macro::TokenStream;
@@ -74,6 +77,31 @@ pub fn derive_builder(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(WireEnum, attributes(wire))]
 pub fn derive_wire_enum(input: TokenStream) -> TokenStream {
     wire_enum::expand(input.into()).into()
+}
+
+/// Derives `serde::Deserialize` for a struct with named fields, through
+/// `acs_runtime::wire::deserialize_struct`: the struct gets its table of wire names and one
+/// `match` that reads member *i* (`acs_runtime::wire::WireStruct`), and the map is walked by
+/// one generic function for every structure instead of serde's field enum and visitors per
+/// structure. The struct must implement `Default`: absent members keep its value.
+///
+/// It reads the `#[serde(...)]` attributes `Serialize` reads. Struct attributes: `default`
+/// (absent members keep their default; without it, a member is required unless it is an
+/// `Option` or has `default`), `transparent` (the input is the value of the one member that
+/// is not skipped). Field attributes: `rename = "wire"`, `default`, `skip` or
+/// `skip_deserializing` (never read; left at its default), `with = "module"` (read by
+/// `module::deserialize`), `deserialize_with = "function"`; `skip_serializing`,
+/// `skip_serializing_if` and `serialize_with` are for `Serialize` and ignored. Any other
+/// attribute is a compile error.
+///
+/// As serde's derive: unknown keys are skipped (`IgnoredAny`), a repeated member is an
+/// error ("duplicate field"), and so is an absent required member ("missing field"); a
+/// sequence is read as the members in order. One difference: an absent required member with
+/// `with` or `deserialize_with` is given to its function to read from nothing (for
+/// `string_encoded`, `None`), where serde's derive reports it missing.
+#[proc_macro_derive(WireDeserialize, attributes(serde))]
+pub fn derive_wire_deserialize(input: TokenStream) -> TokenStream {
+    wire_deserialize::expand(input.into()).into()
 }
 
 /// Derives `acs_runtime::waiter::Poll` for an answer type, from

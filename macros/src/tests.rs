@@ -131,6 +131,47 @@ fn paginated_operation_expansion() {
 }
 
 #[test]
+fn wire_deserialize_expansion() {
+    let input = quote! {
+        #[serde(default)]
+        pub struct Request {
+            #[serde(skip)]
+            pub cluster_id: String,
+            #[serde(rename = "Name", skip_serializing_if = "Option::is_none")]
+            pub name: Option<String>,
+            #[serde(with = "acs_runtime::wire::string_encoded", skip_serializing_if = "Option::is_none")]
+            pub size: Option<u32>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub r#type: Option<Kind>,
+        }
+    };
+    insta::assert_snapshot!(pretty(crate::wire_deserialize::expand(input)));
+}
+
+#[test]
+fn wire_deserialize_without_default_expansion() {
+    let strict = quote! {
+        pub struct Strict {
+            pub id: String,
+            #[serde(default)]
+            pub level: i32,
+        }
+    };
+    insta::assert_snapshot!(pretty(crate::wire_deserialize::expand(strict)));
+}
+
+#[test]
+fn wire_deserialize_transparent_expansion() {
+    let transparent = quote! {
+        #[serde(transparent)]
+        pub struct Response {
+            pub body: Option<Vec<Item>>,
+        }
+    };
+    insta::assert_snapshot!(pretty(crate::wire_deserialize::expand(transparent)));
+}
+
+#[test]
 fn misuse_expands_to_compile_errors_not_panics() {
     let cases = [
         crate::validate::expand(quote!(
@@ -173,6 +214,40 @@ fn misuse_expands_to_compile_errors_not_panics() {
         crate::builder::expand(quote!(
             struct S<T> {
                 a: T,
+            }
+        )),
+        crate::wire_deserialize::expand(quote!(
+            #[serde(deny_unknown_fields)]
+            struct S {
+                a: Option<i32>,
+            }
+        )),
+        crate::wire_deserialize::expand(quote!(
+            struct S {
+                #[serde(flatten)]
+                a: Option<i32>,
+            }
+        )),
+        crate::wire_deserialize::expand(quote!(
+            struct S {
+                #[serde(rename = "x")]
+                a: Option<i32>,
+                x: Option<i32>,
+            }
+        )),
+        crate::wire_deserialize::expand(quote!(
+            #[serde(transparent)]
+            struct S {
+                a: Option<i32>,
+                b: Option<i32>,
+            }
+        )),
+        crate::wire_deserialize::expand(quote!(
+            struct S(i32);
+        )),
+        crate::wire_deserialize::expand(quote!(
+            enum E {
+                A,
             }
         )),
     ];

@@ -163,11 +163,18 @@ fn imports(items: &[TokenStream]) -> TokenStream {
         text.split(|c: char| !c.is_alphanumeric() && c != '_')
             .any(|w| w == word)
     };
-    let macros: Vec<_> = ["Builder", "Operation", "Poll", "Validate", "WireEnum"]
-        .into_iter()
-        .filter(|m| has(m))
-        .map(|m| format_ident!("{m}"))
-        .collect();
+    let macros: Vec<_> = [
+        "Builder",
+        "Operation",
+        "Poll",
+        "Validate",
+        "WireDeserialize",
+        "WireEnum",
+    ]
+    .into_iter()
+    .filter(|m| has(m))
+    .map(|m| format_ident!("{m}"))
+    .collect();
     let serde: Vec<_> = ["Deserialize", "Serialize"]
         .into_iter()
         .filter(|m| has(m))

@@ -123,7 +123,9 @@ pub fn structure(
         quote!(Default),
         quote!(PartialEq),
         quote!(Serialize),
-        quote!(Deserialize),
+        // serde's `Deserialize` through the runtime's one generic walk: a fraction of the
+        // code serde's derive expands to (see `acs_macros::WireDeserialize`).
+        quote!(WireDeserialize),
     ];
     if input {
         derives.push(quote!(Validate));

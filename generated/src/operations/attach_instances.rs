@@ -2,16 +2,16 @@
 
 //! `AttachInstances`: 添加已有ECS实例到ACK集群。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
 use acs_runtime::Sensitive;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 /// 添加已有ECS实例到ACK集群。
 ///
 /// # HTTP
 ///
 /// `POST /clusters/{ClusterId}/attach`, action `AttachInstances`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -147,7 +147,7 @@ pub struct AttachInstancesRequest {
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 /// The response of `AttachInstances`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct AttachInstancesResponse {
@@ -161,7 +161,7 @@ pub struct AttachInstancesResponse {
     pub task_id: Option<String>,
 }
 /// 节点添加结果详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct AttachInstancesResponseList {

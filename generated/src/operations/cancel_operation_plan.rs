@@ -2,15 +2,15 @@
 
 //! `CancelOperationPlan`: 使用CancelOperationPlan取消已存在但未执行的自动运维任务执行计划。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 使用CancelOperationPlan取消已存在但未执行的自动运维任务执行计划。
 ///
 /// # HTTP
 ///
 /// `DELETE /operation/plans/{plan_id}`, action `CancelOperationPlan`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -34,7 +34,7 @@ pub struct CancelOperationPlanRequest {
     pub plan_id: String,
 }
 /// The response of `CancelOperationPlan`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CancelOperationPlanResponse {

@@ -2,15 +2,15 @@
 
 //! `CancelTask`: 您可以调用CancelTask接口，取消集群任务的执行。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用CancelTask接口，取消集群任务的执行。
 ///
 /// # HTTP
 ///
 /// `POST /tasks/{task_id}/cancel`, action `CancelTask`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -34,7 +34,7 @@ pub struct CancelTaskRequest {
     pub task_id: String,
 }
 /// The response of `CancelTask`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CancelTaskResponse {

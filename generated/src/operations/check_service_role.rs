@@ -2,15 +2,15 @@
 
 //! `CheckServiceRole`: 检查当前阿里云账号是否已授权指定服务角色。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 检查当前阿里云账号是否已授权指定服务角色。
 ///
 /// # HTTP
 ///
 /// `POST /ram/check-service-role`, action `CheckServiceRole`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -33,7 +33,7 @@ pub struct CheckServiceRoleRequest {
     pub roles: Option<Vec<CheckServiceRoleRequestRoles>>,
 }
 /// The response of `CheckServiceRole`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CheckServiceRoleResponse {
@@ -42,7 +42,7 @@ pub struct CheckServiceRoleResponse {
     pub roles: Option<Vec<CheckServiceRoleResponseRoles>>,
 }
 /// 角色信息
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CheckServiceRoleRequestRoles {
@@ -54,7 +54,7 @@ pub struct CheckServiceRoleRequestRoles {
     pub name: Option<String>,
 }
 /// 角色列表
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CheckServiceRoleResponseRoles {

@@ -2,15 +2,15 @@
 
 //! `CreateClusterDiagnosis`: 发起集群诊断
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 发起集群诊断
 ///
 /// # HTTP
 ///
 /// `POST /clusters/{cluster_id}/diagnosis`, action `CreateClusterDiagnosis`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -84,7 +84,7 @@ pub struct CreateClusterDiagnosisRequest {
     pub target: Option<serde_json::Value>,
 }
 /// The response of `CreateClusterDiagnosis`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterDiagnosisResponse {

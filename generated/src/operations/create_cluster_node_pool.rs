@@ -2,16 +2,16 @@
 
 //! `CreateClusterNodePool`: 通过节点池，您可以更方便地对节点进行分组管理，例如节点运维、节点配置、开启节点自动弹性伸缩、批量管理、指定调度等。您可以调用CreateClusterNodePool为集群创建节点池。推荐您使用托管节点池，以帮助您自动完成部分节点运维操作，例如高危CVE漏洞自动修复、部分故障修复等，从而降低您的节点运维负担。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
 use acs_runtime::Sensitive;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 /// 通过节点池，您可以更方便地对节点进行分组管理，例如节点运维、节点配置、开启节点自动弹性伸缩、批量管理、指定调度等。您可以调用CreateClusterNodePool为集群创建节点池。推荐您使用托管节点池，以帮助您自动完成部分节点运维操作，例如高危CVE漏洞自动修复、部分故障修复等，从而降低您的节点运维负担。
 ///
 /// # HTTP
 ///
 /// `POST /clusters/{ClusterId}/nodepools`, action `CreateClusterNodePool`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -91,7 +91,7 @@ pub struct CreateClusterNodePoolRequest {
     pub interconnect_mode: Option<String>,
 }
 /// The response of `CreateClusterNodePool`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolResponse {
@@ -112,7 +112,7 @@ pub struct CreateClusterNodePoolResponse {
     pub request_id: Option<String>,
 }
 /// 自动弹性伸缩配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestAutoScaling {
@@ -196,7 +196,7 @@ pub struct CreateClusterNodePoolRequestAutoScaling {
 /// 【该字段已废弃】
 ///
 /// 边缘节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestInterconnectConfig {
@@ -237,7 +237,7 @@ pub struct CreateClusterNodePoolRequestInterconnectConfig {
     pub improved_period: Option<String>,
 }
 /// 集群相关配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestKubernetesConfig {
@@ -302,7 +302,7 @@ pub struct CreateClusterNodePoolRequestKubernetesConfig {
     pub node_name_mode: Option<String>,
 }
 /// 节点池托管功能配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestManagement {
@@ -368,7 +368,7 @@ pub struct CreateClusterNodePoolRequestManagement {
     pub upgrade_config: Option<CreateClusterNodePoolRequestManagementUpgradeConfig>,
 }
 /// 自动修复节点策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestManagementAutoRepairPolicy {
@@ -385,7 +385,7 @@ pub struct CreateClusterNodePoolRequestManagementAutoRepairPolicy {
     pub restart_node: Option<bool>,
 }
 /// 自动升级节点策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestManagementAutoUpgradePolicy {
@@ -416,7 +416,7 @@ pub struct CreateClusterNodePoolRequestManagementAutoUpgradePolicy {
     pub auto_upgrade_os: Option<bool>,
 }
 /// 自动修复CVE策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestManagementAutoVulFixPolicy {
@@ -442,7 +442,7 @@ pub struct CreateClusterNodePoolRequestManagementAutoVulFixPolicy {
     pub vul_level: Option<String>,
 }
 /// 自动升级配置，仅当`enable=true`时生效。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestManagementUpgradeConfig {
@@ -477,7 +477,7 @@ pub struct CreateClusterNodePoolRequestManagementUpgradeConfig {
     pub max_unavailable: Option<i64>,
 }
 /// 节点配置
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestNodeConfig {
@@ -487,7 +487,7 @@ pub struct CreateClusterNodePoolRequestNodeConfig {
     pub kubelet_configuration: Option<crate::types::KubeletConfig>,
 }
 /// 节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestNodepoolInfo {
@@ -519,7 +519,7 @@ pub struct CreateClusterNodePoolRequestNodepoolInfo {
     pub resource_group_id: Option<String>,
 }
 /// 节点池伸缩组配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestScalingGroup {
@@ -860,7 +860,7 @@ pub struct CreateClusterNodePoolRequestScalingGroup {
     pub instance_patterns: Option<Vec<crate::types::InstancePatterns>>,
 }
 /// 私有节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestScalingGroupPrivatePoolOptions {
@@ -879,7 +879,7 @@ pub struct CreateClusterNodePoolRequestScalingGroupPrivatePoolOptions {
     pub match_criteria: Option<String>,
 }
 /// 抢占实例市场价格区间配置，可为不同实例规格设置不同的价格区间。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestScalingGroupSpotPriceLimit {
@@ -895,7 +895,7 @@ pub struct CreateClusterNodePoolRequestScalingGroupSpotPriceLimit {
     pub price_limit: Option<String>,
 }
 /// 节点标签。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestScalingGroupTags {
@@ -911,7 +911,7 @@ pub struct CreateClusterNodePoolRequestScalingGroupTags {
     pub value: Option<String>,
 }
 /// 加密计算集群配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestTeeConfig {

@@ -2,8 +2,8 @@
 
 //! `CreateTrigger`: 为应用创建触发器。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 为应用创建触发器。
 ///
 /// > 创建触发器仅支持Pod的重新部署。
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `POST /clusters/{cluster_id}/triggers`, action `CreateTrigger`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -71,7 +71,7 @@ pub struct CreateTriggerRequest {
     pub cluster_id: String,
 }
 /// The response of `CreateTrigger`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateTriggerResponse {

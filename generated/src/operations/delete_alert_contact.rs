@@ -2,15 +2,15 @@
 
 //! `DeleteAlertContact`: 删除报警联系人
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 删除报警联系人
 ///
 /// # HTTP
 ///
 /// `DELETE /alert/contacts`, action `DeleteAlertContact`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -31,7 +31,7 @@ pub struct DeleteAlertContactRequest {
     pub contact_ids: Option<Vec<i64>>,
 }
 /// The response of `DeleteAlertContact`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DeleteAlertContactResponse {
@@ -40,7 +40,7 @@ pub struct DeleteAlertContactResponse {
     pub body: Option<Vec<DeleteAlertContactResponseBody>>,
 }
 /// (no description in the metadata)
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DeleteAlertContactResponseBody {

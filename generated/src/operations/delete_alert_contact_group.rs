@@ -2,15 +2,15 @@
 
 //! `DeleteAlertContactGroup`: 删除报警联系人分组
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 删除报警联系人分组
 ///
 /// # HTTP
 ///
 /// `DELETE /alert/contact_groups`, action `DeleteAlertContactGroup`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -31,7 +31,7 @@ pub struct DeleteAlertContactGroupRequest {
     pub contact_group_ids: Option<Vec<i64>>,
 }
 /// The response of `DeleteAlertContactGroup`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DeleteAlertContactGroupResponse {
@@ -39,7 +39,7 @@ pub struct DeleteAlertContactGroupResponse {
     pub body: Option<Vec<DeleteAlertContactGroupResponseBody>>,
 }
 /// (no description in the metadata)
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DeleteAlertContactGroupResponseBody {

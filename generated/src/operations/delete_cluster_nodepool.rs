@@ -2,15 +2,15 @@
 
 //! `DeleteClusterNodepool`: 您可以调用DeleteClusterNodepool接口删除不再使用的节点池。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用DeleteClusterNodepool接口删除不再使用的节点池。
 ///
 /// # HTTP
 ///
 /// `DELETE /clusters/{ClusterId}/nodepools/{NodepoolId}`, action `DeleteClusterNodepool`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -47,7 +47,7 @@ pub struct DeleteClusterNodepoolRequest {
     pub force: Option<bool>,
 }
 /// The response of `DeleteClusterNodepool`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DeleteClusterNodepoolResponse {

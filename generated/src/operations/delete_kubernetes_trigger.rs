@@ -2,8 +2,8 @@
 
 //! `DeleteKubernetesTrigger`: 根据应用触发器ID，删除应用触发器。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 根据应用触发器ID，删除应用触发器。
 ///
 /// # Deprecated
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `DELETE /triggers/revoke/{Id}`, action `DeleteKubernetesTrigger`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -38,7 +38,7 @@ pub struct DeleteKubernetesTriggerRequest {
     pub id: String,
 }
 /// The response of `DeleteKubernetesTrigger`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DeleteKubernetesTriggerResponse {}

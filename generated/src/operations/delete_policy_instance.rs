@@ -2,15 +2,15 @@
 
 //! `DeletePolicyInstance`: 您可以调用DeletePolicyInstance接口，在指定集群中删除策略规则实例。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用DeletePolicyInstance接口，在指定集群中删除策略规则实例。
 ///
 /// # HTTP
 ///
 /// `DELETE /clusters/{cluster_id}/policies/{policy_name}`, action `DeletePolicyInstance`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -47,7 +47,7 @@ pub struct DeletePolicyInstanceRequest {
     pub instance_name: Option<String>,
 }
 /// The response of `DeletePolicyInstance`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DeletePolicyInstanceResponse {

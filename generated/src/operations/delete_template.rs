@@ -2,15 +2,15 @@
 
 //! `DeleteTemplate`: 当您无需使用某些编排模板时，您可以调用DeleteTemplate接口删除编排模板。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 当您无需使用某些编排模板时，您可以调用DeleteTemplate接口删除编排模板。
 ///
 /// # HTTP
 ///
 /// `DELETE /templates/{TemplateId}`, action `DeleteTemplate`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -34,7 +34,7 @@ pub struct DeleteTemplateRequest {
     pub template_id: String,
 }
 /// The response of `DeleteTemplate`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DeleteTemplateResponse {}

@@ -2,15 +2,15 @@
 
 //! `DeleteTrigger`: 删除应用触发器。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 删除应用触发器。
 ///
 /// # HTTP
 ///
 /// `DELETE /clusters/{cluster_id}/triggers/{Id}`, action `DeleteTrigger`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -41,7 +41,7 @@ pub struct DeleteTriggerRequest {
     pub id: String,
 }
 /// The response of `DeleteTrigger`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DeleteTriggerResponse {}

@@ -2,8 +2,8 @@
 
 //! `DescirbeWorkflow`: 调用DescribeWorkflow查询单个工作流的详细信息。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 调用DescribeWorkflow查询单个工作流的详细信息。
 ///
 /// # Deprecated
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /gs/workflow/{workflowName}`, action `DescirbeWorkflow`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -37,7 +37,7 @@ pub struct DescirbeWorkflowRequest {
     pub workflow_name: String,
 }
 /// The response of `DescirbeWorkflow`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescirbeWorkflowResponse {

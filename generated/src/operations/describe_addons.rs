@@ -2,8 +2,8 @@
 
 //! `DescribeAddons`: 查询平台支持的所有组件的详情。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 查询平台支持的所有组件的详情。
 ///
 /// # Deprecated
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /clusters/components/metadata`, action `DescribeAddons`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -72,7 +72,7 @@ pub struct DescribeAddonsRequest {
     pub cluster_version: Option<String>,
 }
 /// The response of `DescribeAddons`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAddonsResponse {
@@ -89,7 +89,7 @@ pub struct DescribeAddonsResponse {
         Option<std::collections::BTreeMap<String, DescribeAddonsResponseStandardComponents>>,
 }
 /// 组件分组详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAddonsResponseComponentGroups {
@@ -103,7 +103,7 @@ pub struct DescribeAddonsResponseComponentGroups {
     pub items: Option<Vec<DescribeAddonsResponseComponentGroupsItems>>,
 }
 /// 组件详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAddonsResponseComponentGroupsItems {
@@ -114,7 +114,7 @@ pub struct DescribeAddonsResponseComponentGroupsItems {
     pub name: Option<String>,
 }
 /// 标准组件的详细信息。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeAddonsResponseStandardComponents {

@@ -2,8 +2,8 @@
 
 //! `DescribeClusterAddonInstance`: 调用DescribeClusterAddonInstance查询已安装的集群组件的版本、状态和配置等信息。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 调用DescribeClusterAddonInstance查询已安装的集群组件的版本、状态和配置等信息。
 ///
 /// # Deprecated
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /clusters/{ClusterID}/components/{AddonName}/instance`, action `DescribeClusterAddonInstance`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -44,7 +44,7 @@ pub struct DescribeClusterAddonInstanceRequest {
     pub addon_name: String,
 }
 /// The response of `DescribeClusterAddonInstance`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonInstanceResponse {

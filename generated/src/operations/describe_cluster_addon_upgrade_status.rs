@@ -2,8 +2,8 @@
 
 //! `DescribeClusterAddonUpgradeStatus`: 调用DescribeClusterAddonUpgradeStatus查询集群组件升级状态。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 调用DescribeClusterAddonUpgradeStatus查询集群组件升级状态。
 ///
 /// # Deprecated
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /clusters/{ClusterId}/components/{ComponentId}/upgradestatus`, action `DescribeClusterAddonUpgradeStatus`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -46,7 +46,7 @@ pub struct DescribeClusterAddonUpgradeStatusRequest {
     pub component_id: String,
 }
 /// The response of `DescribeClusterAddonUpgradeStatus`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonUpgradeStatusResponse {
@@ -55,7 +55,7 @@ pub struct DescribeClusterAddonUpgradeStatusResponse {
         Option<std::collections::BTreeMap<String, DescribeClusterAddonUpgradeStatusResponseBody>>,
 }
 /// 组件升级状态详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonUpgradeStatusResponseBody {
@@ -67,7 +67,7 @@ pub struct DescribeClusterAddonUpgradeStatusResponseBody {
     pub tasks: Option<DescribeClusterAddonUpgradeStatusResponseBodyTasks>,
 }
 /// 组件信息。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonUpgradeStatusResponseBodyAddonInfo {
@@ -91,7 +91,7 @@ pub struct DescribeClusterAddonUpgradeStatusResponseBodyAddonInfo {
     pub ready_to_upgrade: Option<String>,
 }
 /// 升级任务详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonUpgradeStatusResponseBodyTasks {

@@ -2,8 +2,8 @@
 
 //! `DescribeClusterAddonsUpgradeStatus`: 根据组件名称查询该组件升级状态。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 根据组件名称查询该组件升级状态。
 ///
 /// # Deprecated
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /clusters/{ClusterId}/components/upgradestatus`, action `DescribeClusterAddonsUpgradeStatus`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -44,7 +44,7 @@ pub struct DescribeClusterAddonsUpgradeStatusRequest {
     pub component_ids: Option<Vec<String>>,
 }
 /// The response of `DescribeClusterAddonsUpgradeStatus`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonsUpgradeStatusResponse {
@@ -53,7 +53,7 @@ pub struct DescribeClusterAddonsUpgradeStatusResponse {
         Option<std::collections::BTreeMap<String, DescribeClusterAddonsUpgradeStatusResponseBody>>,
 }
 /// 组件升级状态详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonsUpgradeStatusResponseBody {
@@ -65,7 +65,7 @@ pub struct DescribeClusterAddonsUpgradeStatusResponseBody {
     pub tasks: Option<DescribeClusterAddonsUpgradeStatusResponseBodyTasks>,
 }
 /// 组件信息。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonsUpgradeStatusResponseBodyAddonInfo {
@@ -89,7 +89,7 @@ pub struct DescribeClusterAddonsUpgradeStatusResponseBodyAddonInfo {
     pub ready_to_upgrade: Option<String>,
 }
 /// 升级任务详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonsUpgradeStatusResponseBodyTasks {

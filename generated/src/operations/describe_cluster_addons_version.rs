@@ -2,8 +2,8 @@
 
 //! `DescribeClusterAddonsVersion`: 根据集群ID，查询集群中已安装的所有组件的详情。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 根据集群ID，查询集群中已安装的所有组件的详情。
 ///
 /// # Deprecated
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /clusters/{ClusterId}/components/version`, action `DescribeClusterAddonsVersion`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -37,7 +37,7 @@ pub struct DescribeClusterAddonsVersionRequest {
     pub cluster_id: String,
 }
 /// The response of `DescribeClusterAddonsVersion`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonsVersionResponse {
@@ -45,7 +45,7 @@ pub struct DescribeClusterAddonsVersionResponse {
     pub body: Option<std::collections::BTreeMap<String, DescribeClusterAddonsVersionResponseBody>>,
 }
 /// 组件详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonsVersionResponseBody {

@@ -2,15 +2,15 @@
 
 //! `DescribeClusterAttachScripts`: 如果需要将已有ECS实例添加到ACK集群中作为Worker节点，或移除Worker节点后需将节点实例重新加入节点池，ACK支持手动将已有节点到节点池。您可以调用DescribeClusterAttachScripts接口获取添加已有节点的脚本。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 如果需要将已有ECS实例添加到ACK集群中作为Worker节点，或移除Worker节点后需将节点实例重新加入节点池，ACK支持手动将已有节点到节点池。您可以调用DescribeClusterAttachScripts接口获取添加已有节点的脚本。
 ///
 /// # HTTP
 ///
 /// `POST /clusters/{ClusterId}/attachscript`, action `DescribeClusterAttachScripts`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -85,7 +85,7 @@ pub struct DescribeClusterAttachScriptsRequest {
     pub options: Option<String>,
 }
 /// The response of `DescribeClusterAttachScripts`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribeClusterAttachScriptsResponse {

@@ -2,15 +2,15 @@
 
 //! `DescribeClusterDetail`: Queries the details of a cluster: its type, state, version, size and network.
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// Queries the details of a cluster: its type, state, version, size and network.
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{ClusterId}`, action `DescribeClusterDetail`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -33,7 +33,7 @@ pub struct DescribeClusterDetailRequest {
     pub cluster_id: String,
 }
 /// The response of `DescribeClusterDetail`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterDetailResponse {

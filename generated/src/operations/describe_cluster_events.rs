@@ -2,15 +2,15 @@
 
 //! `DescribeClusterEvents`: 集群操作事件包括集群创建、集群变更、节点池创建、节点池扩容、Addon安装、集群升级等。您可以调用DescribeClusterEvents接口，获取指定集群中发生的事件列表，并查询事件的详细信息，包括事件级别、时间状态、时间发生时间等。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 集群操作事件包括集群创建、集群变更、节点池创建、节点池扩容、Addon安装、集群升级等。您可以调用DescribeClusterEvents接口，获取指定集群中发生的事件列表，并查询事件的详细信息，包括事件级别、时间状态、时间发生时间等。
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{ClusterId}/events`, action `DescribeClusterEvents`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -52,7 +52,7 @@ pub struct DescribeClusterEventsRequest {
     pub task_id: Option<String>,
 }
 /// The response of `DescribeClusterEvents`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterEventsResponse {
@@ -64,7 +64,7 @@ pub struct DescribeClusterEventsResponse {
     pub page_info: Option<DescribeClusterEventsResponsePageInfo>,
 }
 /// 事件列表。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterEventsResponseEvents {
@@ -103,7 +103,7 @@ pub struct DescribeClusterEventsResponseEvents {
     pub data: Option<DescribeClusterEventsResponseEventsData>,
 }
 /// 事件描述。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterEventsResponseEventsData {
@@ -130,7 +130,7 @@ pub struct DescribeClusterEventsResponseEventsData {
     pub message: Option<String>,
 }
 /// 分页信息。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterEventsResponsePageInfo {

@@ -2,15 +2,15 @@
 
 //! `DescribeClusterLogs`: 您可以调用DescribeClusterLogs接口检索集群的日志数据，以便在出现集群问题时进行根因分析和溯源。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用DescribeClusterLogs接口检索集群的日志数据，以便在出现集群问题时进行根因分析和溯源。
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{ClusterId}/logs`, action `DescribeClusterLogs`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -33,7 +33,7 @@ pub struct DescribeClusterLogsRequest {
     pub cluster_id: String,
 }
 /// The response of `DescribeClusterLogs`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribeClusterLogsResponse {
@@ -41,7 +41,7 @@ pub struct DescribeClusterLogsResponse {
     pub body: Option<Vec<DescribeClusterLogsResponseBody>>,
 }
 /// 日志详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterLogsResponseBody {

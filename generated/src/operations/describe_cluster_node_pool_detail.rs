@@ -2,16 +2,16 @@
 
 //! `DescribeClusterNodePoolDetail`: 您可以根据节点池ID，调用DescribeClusterNodePoolDetail接口查询集群中目标节点池的配置。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
 use acs_runtime::Sensitive;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 /// 您可以根据节点池ID，调用DescribeClusterNodePoolDetail接口查询集群中目标节点池的配置。
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{ClusterId}/nodepools/{NodepoolId}`, action `DescribeClusterNodePoolDetail`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -41,7 +41,7 @@ pub struct DescribeClusterNodePoolDetailRequest {
     pub nodepool_id: String,
 }
 /// The response of `DescribeClusterNodePoolDetail`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponse {
@@ -89,7 +89,7 @@ pub struct DescribeClusterNodePoolDetailResponse {
     pub interconnect_mode: Option<String>,
 }
 /// 自动伸缩节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseAutoScaling {
@@ -146,7 +146,7 @@ pub struct DescribeClusterNodePoolDetailResponseAutoScaling {
 /// 【该字段已废弃】
 ///
 /// 边缘节点池网络相关的配置。该值只对edge类型的节点池有意义。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseInterconnectConfig {
@@ -187,7 +187,7 @@ pub struct DescribeClusterNodePoolDetailResponseInterconnectConfig {
     pub improved_period: Option<String>,
 }
 /// 集群相关配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseKubernetesConfig {
@@ -248,7 +248,7 @@ pub struct DescribeClusterNodePoolDetailResponseKubernetesConfig {
     pub node_name_mode: Option<String>,
 }
 /// 托管节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseManagement {
@@ -294,7 +294,7 @@ pub struct DescribeClusterNodePoolDetailResponseManagement {
     pub upgrade_config: Option<DescribeClusterNodePoolDetailResponseManagementUpgradeConfig>,
 }
 /// 自动修复节点策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseManagementAutoRepairPolicy {
@@ -305,7 +305,7 @@ pub struct DescribeClusterNodePoolDetailResponseManagementAutoRepairPolicy {
     pub restart_node: Option<bool>,
 }
 /// 自动升级策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseManagementAutoUpgradePolicy {
@@ -316,7 +316,7 @@ pub struct DescribeClusterNodePoolDetailResponseManagementAutoUpgradePolicy {
     pub auto_upgrade_kubelet: Option<bool>,
 }
 /// 自动修复CVE策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseManagementAutoVulFixPolicy {
@@ -332,7 +332,7 @@ pub struct DescribeClusterNodePoolDetailResponseManagementAutoVulFixPolicy {
     pub vul_level: Option<String>,
 }
 /// 自动升级配置，仅当`enable=true`时生效。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseManagementUpgradeConfig {
@@ -363,7 +363,7 @@ pub struct DescribeClusterNodePoolDetailResponseManagementUpgradeConfig {
     pub max_unavailable: Option<i64>,
 }
 /// 节点配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseNodeConfig {
@@ -372,7 +372,7 @@ pub struct DescribeClusterNodePoolDetailResponseNodeConfig {
     pub kubelet_configuration: Option<crate::types::KubeletConfig>,
 }
 /// 节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseNodepoolInfo {
@@ -422,7 +422,7 @@ pub struct DescribeClusterNodePoolDetailResponseNodepoolInfo {
     pub updated: Option<String>,
 }
 /// 扩容组配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseScalingGroup {
@@ -720,7 +720,7 @@ pub struct DescribeClusterNodePoolDetailResponseScalingGroup {
     pub instance_patterns: Option<Vec<crate::types::InstancePatterns>>,
 }
 /// 私有节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseScalingGroupPrivatePoolOptions {
@@ -742,7 +742,7 @@ pub struct DescribeClusterNodePoolDetailResponseScalingGroupPrivatePoolOptions {
     pub match_criteria: Option<String>,
 }
 /// 抢占实例市场价格区间配置，可为不同实例规格设置不同的价格区间。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseScalingGroupSpotPriceLimit {
@@ -765,7 +765,7 @@ pub struct DescribeClusterNodePoolDetailResponseScalingGroupSpotPriceLimit {
     pub price_limit: Option<String>,
 }
 /// 节点池状态配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseStatus {
@@ -817,7 +817,7 @@ pub struct DescribeClusterNodePoolDetailResponseStatus {
     pub total_nodes: Option<i64>,
 }
 /// 加密计算节集群配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponseTeeConfig {

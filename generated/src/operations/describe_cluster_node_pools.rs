@@ -2,16 +2,16 @@
 
 //! `DescribeClusterNodePools`: 您可以调用DescribeClusterNodePools接口，查询集群的节点池列表及节点池详细信息。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
 use acs_runtime::Sensitive;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 /// 您可以调用DescribeClusterNodePools接口，查询集群的节点池列表及节点池详细信息。
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{ClusterId}/nodepools`, action `DescribeClusterNodePools`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -41,7 +41,7 @@ pub struct DescribeClusterNodePoolsRequest {
     pub nodepool_name: Option<String>,
 }
 /// The response of `DescribeClusterNodePools`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponse {
@@ -50,7 +50,7 @@ pub struct DescribeClusterNodePoolsResponse {
     pub nodepools: Option<Vec<DescribeClusterNodePoolsResponseNodepools>>,
 }
 /// 节点池实例详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepools {
@@ -95,7 +95,7 @@ pub struct DescribeClusterNodePoolsResponseNodepools {
     pub interconnect_mode: Option<String>,
 }
 /// 自动伸缩配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsAutoScaling {
@@ -152,7 +152,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsAutoScaling {
 /// 【该字段已废弃】
 ///
 /// 边缘节点池网络相关的配置。该值只对edge类型的节点池有意义。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsInterconnectConfig {
@@ -193,7 +193,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsInterconnectConfig {
     pub improved_period: Option<String>,
 }
 /// 集群相关配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsKubernetesConfig {
@@ -254,7 +254,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsKubernetesConfig {
     pub node_name_mode: Option<String>,
 }
 /// 托管节点池配置，当前只在专业托管集群中生效。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsManagement {
@@ -301,7 +301,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsManagement {
     pub upgrade_config: Option<DescribeClusterNodePoolsResponseNodepoolsManagementUpgradeConfig>,
 }
 /// 自动修复节点策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsManagementAutoRepairPolicy {
@@ -312,7 +312,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsManagementAutoRepairPolicy {
     pub restart_node: Option<bool>,
 }
 /// 自动升级策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsManagementAutoUpgradePolicy {
@@ -323,7 +323,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsManagementAutoUpgradePolicy 
     pub auto_upgrade_kubelet: Option<bool>,
 }
 /// 自动修复CVE策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsManagementAutoVulFixPolicy {
@@ -339,7 +339,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsManagementAutoVulFixPolicy {
     pub vul_level: Option<String>,
 }
 /// 自动升级配置，仅当`enable=true`时生效。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsManagementUpgradeConfig {
@@ -372,7 +372,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsManagementUpgradeConfig {
     pub max_unavailable: Option<i64>,
 }
 /// 节点配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsNodeConfig {
@@ -381,7 +381,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsNodeConfig {
     pub kubelet_configuration: Option<crate::types::KubeletConfig>,
 }
 /// 节点池信息。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsNodepoolInfo {
@@ -434,7 +434,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsNodepoolInfo {
     pub updated: Option<String>,
 }
 /// 扩容组配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsScalingGroup {
@@ -720,7 +720,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsScalingGroup {
     pub instance_patterns: Option<Vec<crate::types::InstancePatterns>>,
 }
 /// 私有池选项。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsScalingGroupPrivatePoolOptions {
@@ -742,7 +742,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsScalingGroupPrivatePoolOptio
     pub match_criteria: Option<String>,
 }
 /// 抢占实例市场价格区间配置，可为不同实例规格设置不同的价格区间。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsScalingGroupSpotPriceLimit {
@@ -762,7 +762,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsScalingGroupSpotPriceLimit {
     pub price_limit: Option<String>,
 }
 /// 节点池状态信息。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsStatus {
@@ -814,7 +814,7 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsStatus {
     pub total_nodes: Option<i64>,
 }
 /// 加密计算配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolsResponseNodepoolsTeeConfig {

@@ -2,15 +2,15 @@
 
 //! `DescribeClusterNodes`: Lists the nodes of a cluster, page by page, optionally filtered by node pool, state or instance IDs.
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// Lists the nodes of a cluster, page by page, optionally filtered by node pool, state or instance IDs.
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{ClusterId}/nodes`, action `DescribeClusterNodes`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -85,7 +85,7 @@ pub struct DescribeClusterNodesRequest {
     pub page_number: Option<i32>,
 }
 /// The response of `DescribeClusterNodes`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterNodesResponse {
@@ -100,7 +100,7 @@ pub struct DescribeClusterNodesResponse {
     pub request_id: Option<String>,
 }
 /// A node of a cluster.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ClusterNode {
@@ -206,7 +206,7 @@ pub struct ClusterNode {
     pub spot_strategy: Option<String>,
 }
 /// Pagination details of a list.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct PageInfo {

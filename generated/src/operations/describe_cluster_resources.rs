@@ -2,15 +2,15 @@
 
 //! `DescribeClusterResources`: 您在使用容器服务 Kubernetes 版过程中，会同时使用其他关联的阿里云云产品资源。您可以调用DescribeClusterResources接口查询指定集群的关联资源，例如VPC、SLB等。如果您需要查询节点池或节点资源，您可以调用DescribeClusterNodePools或DescribeClusterNodes接口。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您在使用容器服务 Kubernetes 版过程中，会同时使用其他关联的阿里云云产品资源。您可以调用DescribeClusterResources接口查询指定集群的关联资源，例如VPC、SLB等。如果您需要查询节点池或节点资源，您可以调用DescribeClusterNodePools或DescribeClusterNodes接口。
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{ClusterId}/resources`, action `DescribeClusterResources`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -44,7 +44,7 @@ pub struct DescribeClusterResourcesRequest {
     pub with_addon_resources: Option<bool>,
 }
 /// The response of `DescribeClusterResources`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribeClusterResourcesResponse {
@@ -52,7 +52,7 @@ pub struct DescribeClusterResourcesResponse {
     pub body: Option<Vec<DescribeClusterResourcesResponseBody>>,
 }
 /// 资源详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterResourcesResponseBody {
@@ -130,7 +130,7 @@ pub struct DescribeClusterResourcesResponseBody {
     pub extra_info: Option<serde_json::Value>,
 }
 /// 资源关联的k8s对象。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterResourcesResponseBodyAssociatedObject {
@@ -151,7 +151,7 @@ pub struct DescribeClusterResourcesResponseBodyAssociatedObject {
     pub name: Option<String>,
 }
 /// 删除集群时该资源的删除行为。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterResourcesResponseBodyDeleteBehavior {
@@ -167,7 +167,7 @@ pub struct DescribeClusterResourcesResponseBodyDeleteBehavior {
     pub changeable: Option<bool>,
 }
 /// 依赖资源详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterResourcesResponseBodyDependencies {

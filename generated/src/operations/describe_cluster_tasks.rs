@@ -2,15 +2,15 @@
 
 //! `DescribeClusterTasks`: 您可以调用DescribeClusterTasks接口，查询集群下的任务列表。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用DescribeClusterTasks接口，查询集群下的任务列表。
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{cluster_id}/tasks`, action `DescribeClusterTasks`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -45,7 +45,7 @@ pub struct DescribeClusterTasksRequest {
     pub page_number: Option<i32>,
 }
 /// The response of `DescribeClusterTasks`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterTasksResponse {
@@ -62,7 +62,7 @@ pub struct DescribeClusterTasksResponse {
     pub request_id: Option<String>,
 }
 /// 分页信息。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterTasksResponsePageInfo {
@@ -83,7 +83,7 @@ pub struct DescribeClusterTasksResponsePageInfo {
     pub total_count: Option<i64>,
 }
 /// 任务详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterTasksResponseTasks {
@@ -117,7 +117,7 @@ pub struct DescribeClusterTasksResponseTasks {
     pub error: Option<DescribeClusterTasksResponseTasksError>,
 }
 /// 任务错误信息。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterTasksResponseTasksError {

@@ -2,9 +2,9 @@
 
 //! `DescribeClusterV2UserKubeconfig`: 获取集群kubeconfig接口
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
 use acs_runtime::Sensitive;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 /// 获取集群kubeconfig接口
 ///
 /// # Deprecated
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /api/v2/k8s/{ClusterId}/user_config`, action `DescribeClusterV2UserKubeconfig`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -44,7 +44,7 @@ pub struct DescribeClusterV2UserKubeconfigRequest {
     pub private_ip_address: Option<bool>,
 }
 /// The response of `DescribeClusterV2UserKubeconfig`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClusterV2UserKubeconfigResponse {

@@ -2,8 +2,8 @@
 
 //! `DescribeClusters`: 查看容器服务中创建的所有集群（包括Swarm和Kubernetes集群）。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 查看容器服务中创建的所有集群（包括Swarm和Kubernetes集群）。
 ///
 /// # Deprecated
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /clusters`, action `DescribeClusters`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -42,7 +42,7 @@ pub struct DescribeClustersRequest {
     pub cluster_type: Option<String>,
 }
 /// The response of `DescribeClusters`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribeClustersResponse {
@@ -50,7 +50,7 @@ pub struct DescribeClustersResponse {
     pub body: Option<Vec<DescribeClustersResponseBody>>,
 }
 /// 返回数据体。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClustersResponseBody {
@@ -143,7 +143,7 @@ pub struct DescribeClustersResponseBody {
     pub zone_id: Option<String>,
 }
 /// 集群标签。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClustersResponseBodyTags {

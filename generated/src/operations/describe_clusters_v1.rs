@@ -2,15 +2,15 @@
 
 //! `DescribeClustersV1`: 您可以调用DescribeClustersV1接口查看本账号下符合条件的ACK集群（例如指定集群类型、集群规格）列表信息。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用DescribeClustersV1接口查看本账号下符合条件的ACK集群（例如指定集群类型、集群规格）列表信息。
 ///
 /// # HTTP
 ///
 /// `GET /api/v1/clusters`, action `DescribeClustersV1`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -89,7 +89,7 @@ pub struct DescribeClustersV1Request {
     pub cluster_id: Option<String>,
 }
 /// The response of `DescribeClustersV1`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClustersV1Response {
@@ -101,7 +101,7 @@ pub struct DescribeClustersV1Response {
     pub page_info: Option<DescribeClustersV1ResponsePageInfo>,
 }
 /// 集群实例。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClustersV1ResponseClusters {
@@ -299,7 +299,7 @@ pub struct DescribeClustersV1ResponseClusters {
     pub maintenance_window: Option<crate::types::MaintenanceWindow>,
 }
 /// 分页信息。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeClustersV1ResponsePageInfo {

@@ -2,8 +2,8 @@
 
 //! `DescribeExternalAgent`: 根据集群ID查询集群中部署注册集群的代理配置。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 根据集群ID查询集群中部署注册集群的代理配置。
 ///
 /// 关于集群接入的更多信息，请参见[注册外部Kubernetes集群](~~121053~~)。
@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /k8s/{ClusterId}/external/agent/deployment`, action `DescribeExternalAgent`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -60,7 +60,7 @@ pub struct DescribeExternalAgentRequest {
     pub agent_mode: Option<String>,
 }
 /// The response of `DescribeExternalAgent`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeExternalAgentResponse {

@@ -2,15 +2,15 @@
 
 //! `DescribeKubernetesVersionMetadata`: 您可以调用DescribeKubernetesVersionMetadata接口查询Kubernetes版本的详细信息，包括Kubernetes版本信息、版本的发布日期和过期时间、兼容的操作系统，使用的运行时等。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用DescribeKubernetesVersionMetadata接口查询Kubernetes版本的详细信息，包括Kubernetes版本信息、版本的发布日期和过期时间、兼容的操作系统，使用的运行时等。
 ///
 /// # HTTP
 ///
 /// `GET /api/v1/metadata/versions`, action `DescribeKubernetesVersionMetadata`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -97,7 +97,7 @@ pub struct DescribeKubernetesVersionMetadataRequest {
     pub query_upgradable_version: Option<bool>,
 }
 /// The response of `DescribeKubernetesVersionMetadata`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribeKubernetesVersionMetadataResponse {
@@ -105,7 +105,7 @@ pub struct DescribeKubernetesVersionMetadataResponse {
     pub body: Option<Vec<DescribeKubernetesVersionMetadataResponseBody>>,
 }
 /// 版本详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeKubernetesVersionMetadataResponseBody {
@@ -146,7 +146,7 @@ pub struct DescribeKubernetesVersionMetadataResponseBody {
     pub upgradable_versions: Option<Vec<String>>,
 }
 /// 镜像详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeKubernetesVersionMetadataResponseBodyImages {

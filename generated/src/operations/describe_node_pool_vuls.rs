@@ -2,15 +2,15 @@
 
 //! `DescribeNodePoolVuls`: 您可以根据节点池ID调用DescribeNodePoolVuls接口查看节点池的安全漏洞详细信息，包括漏洞名称、漏洞等级等。建议您定期扫描节点池的安全漏洞，提高集群安全性。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以根据节点池ID调用DescribeNodePoolVuls接口查看节点池的安全漏洞详细信息，包括漏洞名称、漏洞等级等。建议您定期扫描节点池的安全漏洞，提高集群安全性。
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{cluster_id}/nodepools/{nodepool_id}/vuls`, action `DescribeNodePoolVuls`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -50,7 +50,7 @@ pub struct DescribeNodePoolVulsRequest {
     pub necessity: Option<String>,
 }
 /// The response of `DescribeNodePoolVuls`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeNodePoolVulsResponse {
@@ -64,7 +64,7 @@ pub struct DescribeNodePoolVulsResponse {
     pub vuls_fix_service_purchased: Option<bool>,
 }
 /// 单个节点漏洞列表。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeNodePoolVulsResponseVulRecords {
@@ -83,7 +83,7 @@ pub struct DescribeNodePoolVulsResponseVulRecords {
     pub node_name: Option<String>,
 }
 /// 漏洞信息
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeNodePoolVulsResponseVulRecordsVulList {

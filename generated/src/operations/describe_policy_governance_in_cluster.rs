@@ -2,15 +2,15 @@
 
 //! `DescribePolicyGovernanceInCluster`: ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicyGovernanceInCluster接口，查询目标集群策略治理的详细信息，例如集群当前启用的不同等级策略计数统计、策略治理审计日志、拦截和告警情况等。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// ACK集群容器安全策略供了种类丰富的内置规则库，包括Compliance、Infra、K8s-general和PSP，旨在确保容器在生产环境中的安全运行。您可以调用DescribePolicyGovernanceInCluster接口，查询目标集群策略治理的详细信息，例如集群当前启用的不同等级策略计数统计、策略治理审计日志、拦截和告警情况等。
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{cluster_id}/policygovernance`, action `DescribePolicyGovernanceInCluster`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -33,7 +33,7 @@ pub struct DescribePolicyGovernanceInClusterRequest {
     pub cluster_id: String,
 }
 /// The response of `DescribePolicyGovernanceInCluster`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterResponse {
@@ -53,7 +53,7 @@ pub struct DescribePolicyGovernanceInClusterResponse {
     pub violations: Option<DescribePolicyGovernanceInClusterResponseViolations>,
 }
 /// 集群当前策略治理审计日志
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterResponseAdmitLog {
@@ -74,7 +74,7 @@ pub struct DescribePolicyGovernanceInClusterResponseAdmitLog {
     pub log: Option<DescribePolicyGovernanceInClusterResponseAdmitLogLog>,
 }
 /// 策略治理审计日志内容
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterResponseAdmitLogLog {
@@ -110,7 +110,7 @@ pub struct DescribePolicyGovernanceInClusterResponseAdmitLogLog {
     pub resource_namespace: Option<String>,
 }
 /// 当前集群中开启的不同等级策略计数统计
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterResponseOnState {
@@ -131,7 +131,7 @@ pub struct DescribePolicyGovernanceInClusterResponseOnState {
     pub severity: Option<String>,
 }
 /// 集群中当前被拦截和告警两种处理类型下不同治理等级的违规计数。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterResponseTotalViolations {
@@ -143,7 +143,7 @@ pub struct DescribePolicyGovernanceInClusterResponseTotalViolations {
     pub warn: Option<DescribePolicyGovernanceInClusterResponseTotalViolationsWarn>,
 }
 /// 被拦截的不同治理等级的违规计数统计
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterResponseTotalViolationsDeny {
@@ -159,7 +159,7 @@ pub struct DescribePolicyGovernanceInClusterResponseTotalViolationsDeny {
     pub violations: Option<i64>,
 }
 /// 告警模式下不同治理等级的违规计数统计
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterResponseTotalViolationsWarn {
@@ -175,7 +175,7 @@ pub struct DescribePolicyGovernanceInClusterResponseTotalViolationsWarn {
     pub violations: Option<i64>,
 }
 /// 集群中针对不同策略类型的拦截和告警的审计计数统计列表
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterResponseViolations {
@@ -187,7 +187,7 @@ pub struct DescribePolicyGovernanceInClusterResponseViolations {
     pub warn: Option<DescribePolicyGovernanceInClusterResponseViolationsWarn>,
 }
 /// 被拦截的不同策略类型的审计计数
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterResponseViolationsDeny {
@@ -213,7 +213,7 @@ pub struct DescribePolicyGovernanceInClusterResponseViolationsDeny {
     pub severity: Option<String>,
 }
 /// 告警模式下不同治理等级的违规计数统计
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterResponseViolationsWarn {

@@ -2,15 +2,15 @@
 
 //! `DescribeResourcesDeleteProtection`: 查询指定资源是否开启删除保护，当前支持查询的删除保护资源包括namespaces和services。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 查询指定资源是否开启删除保护，当前支持查询的删除保护资源包括namespaces和services。
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{ClusterId}/resources/{ResourceType}/protection`, action `DescribeResourcesDeleteProtection`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -55,7 +55,7 @@ pub struct DescribeResourcesDeleteProtectionRequest {
     pub resources: Option<String>,
 }
 /// The response of `DescribeResourcesDeleteProtection`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribeResourcesDeleteProtectionResponse {
@@ -65,7 +65,7 @@ pub struct DescribeResourcesDeleteProtectionResponse {
     pub body: Option<Vec<DescribeResourcesDeleteProtectionResponseBody>>,
 }
 /// 指定资源的删除保护状态列表。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeResourcesDeleteProtectionResponseBody {

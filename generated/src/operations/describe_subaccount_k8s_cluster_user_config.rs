@@ -2,9 +2,9 @@
 
 //! `DescribeSubaccountK8sClusterUserConfig`: 作为集群权限管理者，您可以使用阿里云账号（主账号）为账号内指定RAM用户或RAM角色签发包含其身份信息的KubeConfig凭证，用于连接ACK集群。您可以调用DescribeSubaccountK8sClusterUserConfig接口，签发或获取账号内任意RAM用户或角色的KubeConfig。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
 use acs_runtime::Sensitive;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 /// 作为集群权限管理者，您可以使用阿里云账号（主账号）为账号内指定RAM用户或RAM角色签发包含其身份信息的KubeConfig凭证，用于连接ACK集群。您可以调用DescribeSubaccountK8sClusterUserConfig接口，签发或获取账号内任意RAM用户或角色的KubeConfig。
 ///
 /// > 该接口只允许被阿里云账号调用。
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /k8s/{ClusterId}/users/{Uid}/user_config`, action `DescribeSubaccountK8sClusterUserConfig`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -62,7 +62,7 @@ pub struct DescribeSubaccountK8sClusterUserConfigRequest {
     pub temporary_duration_minutes: Option<i64>,
 }
 /// The response of `DescribeSubaccountK8sClusterUserConfig`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeSubaccountK8sClusterUserConfigResponse {

@@ -2,8 +2,8 @@
 
 //! `DescribeTaskInfo`: Queries a task: its state, stages, events, results and error.
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Poll, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Poll, Validate, WireDeserialize};
+use serde::Serialize;
 /// Queries a task: its state, stages, events, results and error.
 ///
 /// Tasks are what asynchronous operations such as ScaleOutCluster and ScaleClusterNodePool start; their responses carry the `task_id`.
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /tasks/{task_id}`, action `DescribeTaskInfo`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -35,7 +35,7 @@ pub struct DescribeTaskInfoRequest {
     pub task_id: String,
 }
 /// The response of `DescribeTaskInfo`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Poll)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Poll)]
 #[serde(default)]
 #[non_exhaustive]
 #[poll(
@@ -104,7 +104,7 @@ pub struct DescribeTaskInfoResponse {
     pub request_id: Option<String>,
 }
 /// Why a task failed.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TaskError {
@@ -120,7 +120,7 @@ pub struct TaskError {
     pub message: Option<String>,
 }
 /// An event of a task.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TaskEvent {
@@ -156,7 +156,7 @@ pub struct TaskEvent {
     pub timestamp: Option<String>,
 }
 /// What a task did to one resource.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TaskResult {
@@ -172,7 +172,7 @@ pub struct TaskResult {
     pub status: Option<String>,
 }
 /// A stage of a task.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TaskStage {
@@ -201,7 +201,7 @@ pub struct TaskStage {
     pub outputs: Option<serde_json::Value>,
 }
 /// What a task works on.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct TaskTarget {

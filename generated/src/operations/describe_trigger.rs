@@ -2,16 +2,16 @@
 
 //! `DescribeTrigger`: 查询指定的触发器。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
 use acs_runtime::Sensitive;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 /// 查询指定的触发器。
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{cluster_id}/triggers`, action `DescribeTrigger`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -72,7 +72,7 @@ pub struct DescribeTriggerRequest {
     pub action: Option<String>,
 }
 /// The response of `DescribeTrigger`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct DescribeTriggerResponse {
@@ -80,7 +80,7 @@ pub struct DescribeTriggerResponse {
     pub body: Option<Vec<DescribeTriggerResponseBody>>,
 }
 /// 触发器详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeTriggerResponseBody {

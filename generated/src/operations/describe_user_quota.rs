@@ -2,15 +2,15 @@
 
 //! `DescribeUserQuota`: 您可以调用DescribeUserQuota接口，查询ACK集群、节点池、节点的相关配额。如需扩大配额，请前往配额中心申请。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用DescribeUserQuota接口，查询ACK集群、节点池、节点的相关配额。如需扩大配额，请前往配额中心申请。
 ///
 /// # HTTP
 ///
 /// `GET /quota`, action `DescribeUserQuota`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 )]
 pub struct DescribeUserQuotaRequest {}
 /// The response of `DescribeUserQuota`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeUserQuotaResponse {
@@ -66,7 +66,7 @@ pub struct DescribeUserQuotaResponse {
 /// 【该字段已废弃】
 ///
 /// 边缘增强型节点池Quota。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeUserQuotaResponseEdgeImprovedNodepoolQuota {
@@ -94,7 +94,7 @@ pub struct DescribeUserQuotaResponseEdgeImprovedNodepoolQuota {
     pub period: Option<i32>,
 }
 /// 配额项。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeUserQuotaResponseQuotas {

@@ -2,8 +2,8 @@
 
 //! `DescribeWorkflows`: 调用DescribeWorkflows查询已创建的所有工作流。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 调用DescribeWorkflows查询已创建的所有工作流。
 ///
 /// # Deprecated
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /gs/workflows`, action `DescribeWorkflows`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 )]
 pub struct DescribeWorkflowsRequest {}
 /// The response of `DescribeWorkflows`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeWorkflowsResponse {
@@ -38,7 +38,7 @@ pub struct DescribeWorkflowsResponse {
     pub jobs: Option<Vec<DescribeWorkflowsResponseJobs>>,
 }
 /// Job详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DescribeWorkflowsResponseJobs {

@@ -2,15 +2,15 @@
 
 //! `GetClusterAddonInstance`: 您可以调用GetClusterAddonInstance接口查询集群中目标组件的详细信息，包括目标组件实例的版本、参数配置、日志功能启用状态等。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用GetClusterAddonInstance接口查询集群中目标组件的详细信息，包括目标组件实例的版本、参数配置、日志功能启用状态等。
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{cluster_id}/addon_instances/{instance_name}`, action `GetClusterAddonInstance`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -40,7 +40,7 @@ pub struct GetClusterAddonInstanceRequest {
     pub instance_name: String,
 }
 /// The response of `GetClusterAddonInstance`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct GetClusterAddonInstanceResponse {
@@ -73,7 +73,7 @@ pub struct GetClusterAddonInstanceResponse {
     pub logging: Option<GetClusterAddonInstanceResponseLogging>,
 }
 /// 组件日志功能状态。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct GetClusterAddonInstanceResponseLogging {

@@ -2,15 +2,15 @@
 
 //! `GetClusterDiagnosisCheckItems`: 获取集群诊断检查项
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 获取集群诊断检查项
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{cluster_id}/diagnosis/{diagnosis_id}/check_items`, action `GetClusterDiagnosisCheckItems`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -40,7 +40,7 @@ pub struct GetClusterDiagnosisCheckItemsRequest {
     pub diagnosis_id: String,
 }
 /// The response of `GetClusterDiagnosisCheckItems`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct GetClusterDiagnosisCheckItemsResponse {
@@ -64,7 +64,7 @@ pub struct GetClusterDiagnosisCheckItemsResponse {
     pub check_items: Option<Vec<GetClusterDiagnosisCheckItemsResponseCheckItems>>,
 }
 /// 检查项。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct GetClusterDiagnosisCheckItemsResponseCheckItems {

@@ -2,15 +2,15 @@
 
 //! `GetClusterDiagnosisResult`: 获取集群诊断结果
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 获取集群诊断结果
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{cluster_id}/diagnosis/{diagnosis_id}/result`, action `GetClusterDiagnosisResult`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -41,7 +41,7 @@ pub struct GetClusterDiagnosisResultRequest {
     pub diagnosis_id: String,
 }
 /// The response of `GetClusterDiagnosisResult`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct GetClusterDiagnosisResultResponse {

@@ -2,9 +2,9 @@
 
 //! `GetKubernetesTrigger`: 根据应用名称查询该应用的触发器。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
 use acs_runtime::Sensitive;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 /// 根据应用名称查询该应用的触发器。
 ///
 /// # Deprecated
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /triggers/{ClusterId}`, action `GetKubernetesTrigger`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -76,7 +76,7 @@ pub struct GetKubernetesTriggerRequest {
     pub action: Option<String>,
 }
 /// The response of `GetKubernetesTrigger`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(transparent)]
 #[non_exhaustive]
 pub struct GetKubernetesTriggerResponse {
@@ -84,7 +84,7 @@ pub struct GetKubernetesTriggerResponse {
     pub body: Option<Vec<GetKubernetesTriggerResponseBody>>,
 }
 /// 触发器详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct GetKubernetesTriggerResponseBody {

@@ -2,8 +2,8 @@
 
 //! `GetUpgradeStatus`: 根据集群ID，查询该集群的升级状态。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 根据集群ID，查询该集群的升级状态。
 ///
 /// # Deprecated
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /api/v2/clusters/{ClusterId}/upgrade/status`, action `GetUpgradeStatus`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -37,7 +37,7 @@ pub struct GetUpgradeStatusRequest {
     pub cluster_id: String,
 }
 /// The response of `GetUpgradeStatus`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct GetUpgradeStatusResponse {
@@ -77,7 +77,7 @@ pub struct GetUpgradeStatusResponse {
     pub upgrade_task: Option<GetUpgradeStatusResponseUpgradeTask>,
 }
 /// 升级任务详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct GetUpgradeStatusResponseUpgradeTask {

@@ -2,15 +2,15 @@
 
 //! `InstallClusterAddons`: 为了增强Kubernetes能力，ACK集群支持了多种组件，例如托管的核心组件，应用、日志和监控、网络、存储、安全组件等。您可以调用InstallClusterAddons接口，通过组件名称和版本安装组件。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 为了增强Kubernetes能力，ACK集群支持了多种组件，例如托管的核心组件，应用、日志和监控、网络、存储、安全组件等。您可以调用InstallClusterAddons接口，通过组件名称和版本安装组件。
 ///
 /// # HTTP
 ///
 /// `POST /clusters/{ClusterId}/components/install`, action `InstallClusterAddons`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(transparent)]
 #[non_exhaustive]
@@ -39,12 +39,12 @@ pub struct InstallClusterAddonsRequest {
     pub body: Option<Vec<InstallClusterAddonsRequestBody>>,
 }
 /// The response of `InstallClusterAddons`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct InstallClusterAddonsResponse {}
 /// 组件详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct InstallClusterAddonsRequestBody {

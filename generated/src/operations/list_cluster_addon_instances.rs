@@ -2,15 +2,15 @@
 
 //! `ListClusterAddonInstances`: 您可以调用ListClusterAddonInstances接口获取目标集群已安装的组件实例列表并查询组件实例的相关信息，包括组件版本、状态等。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用ListClusterAddonInstances接口获取目标集群已安装的组件实例列表并查询组件实例的相关信息，包括组件版本、状态等。
 ///
 /// # HTTP
 ///
 /// `GET /clusters/{cluster_id}/addon_instances`, action `ListClusterAddonInstances`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -33,7 +33,7 @@ pub struct ListClusterAddonInstancesRequest {
     pub cluster_id: String,
 }
 /// The response of `ListClusterAddonInstances`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ListClusterAddonInstancesResponse {
@@ -42,7 +42,7 @@ pub struct ListClusterAddonInstancesResponse {
     pub addons: Option<Vec<ListClusterAddonInstancesResponseAddons>>,
 }
 /// 组件实例信息。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ListClusterAddonInstancesResponseAddons {

@@ -2,15 +2,15 @@
 
 //! `ListOperationPlans`: 获取自动运维执行计划列表
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 获取自动运维执行计划列表
 ///
 /// # HTTP
 ///
 /// `GET /operation/plans`, action `ListOperationPlans`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -38,7 +38,7 @@ pub struct ListOperationPlansRequest {
     pub r#type: Option<String>,
 }
 /// The response of `ListOperationPlans`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ListOperationPlansResponse {
@@ -47,7 +47,7 @@ pub struct ListOperationPlansResponse {
     pub plans: Option<Vec<ListOperationPlansResponsePlans>>,
 }
 /// 执行计划。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ListOperationPlansResponsePlans {

@@ -2,15 +2,15 @@
 
 //! `ModifyCluster`: 创建ACK集群后，如需修改集群的配置，您可以调用ModifyCluster接口来完成。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 创建ACK集群后，如需修改集群的配置，您可以调用ModifyCluster接口来完成。
 ///
 /// # HTTP
 ///
 /// `PUT /api/v2/clusters/{ClusterId}`, action `ModifyCluster`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -121,7 +121,7 @@ pub struct ModifyClusterRequest {
     pub api_server_custom_cert_sans: Option<ModifyClusterRequestApiServerCustomCertSans>,
 }
 /// The response of `ModifyCluster`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterResponse {
@@ -142,7 +142,7 @@ pub struct ModifyClusterResponse {
     pub task_id: Option<String>,
 }
 /// 自定义 API Server 证书 SAN（只有托管版集群支持配置该参数）。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterRequestApiServerCustomCertSans {
@@ -162,7 +162,7 @@ pub struct ModifyClusterRequestApiServerCustomCertSans {
     pub subject_alternative_names: Option<Vec<String>>,
 }
 /// 集群自动运维策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterRequestOperationPolicy {
@@ -172,7 +172,7 @@ pub struct ModifyClusterRequestOperationPolicy {
     pub cluster_auto_upgrade: Option<ModifyClusterRequestOperationPolicyClusterAutoUpgrade>,
 }
 /// 集群自动升级。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterRequestOperationPolicyClusterAutoUpgrade {
@@ -191,7 +191,7 @@ pub struct ModifyClusterRequestOperationPolicyClusterAutoUpgrade {
     pub channel: Option<String>,
 }
 /// 系统事件存储配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterRequestSystemEventsLogging {

@@ -2,8 +2,8 @@
 
 //! `ModifyClusterAddon`: 您可以调用ModifyClusterAddon配置修改已安装的集群组件实例的配置。修改配置可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用ModifyClusterAddon配置修改已安装的集群组件实例的配置。修改配置可能会影响业务，请评估影响后在业务低峰期操作并提前做好相关的数据备份。
 ///
 /// 使用该API可修改普通集群组件的配置以及ACK Pro集群的管控面参数配置：
@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `POST /clusters/{cluster_id}/components/{component_id}/config`, action `ModifyClusterAddon`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -54,7 +54,7 @@ pub struct ModifyClusterAddonRequest {
     pub config: Option<String>,
 }
 /// The response of `ModifyClusterAddon`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterAddonResponse {}

@@ -2,16 +2,16 @@
 
 //! `ModifyClusterNodePool`: 您可以根据节点池ID，调用ModifyClusterNodePool接口更新目标节点池的配置。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
 use acs_runtime::Sensitive;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 /// 您可以根据节点池ID，调用ModifyClusterNodePool接口更新目标节点池的配置。
 ///
 /// # HTTP
 ///
 /// `PUT /clusters/{ClusterId}/nodepools/{NodepoolId}`, action `ModifyClusterNodePool`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -76,7 +76,7 @@ pub struct ModifyClusterNodePoolRequest {
     pub concurrency: Option<bool>,
 }
 /// The response of `ModifyClusterNodePool`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolResponse {
@@ -97,7 +97,7 @@ pub struct ModifyClusterNodePoolResponse {
     pub request_id: Option<String>,
 }
 /// 自动伸缩配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestAutoScaling {
@@ -160,7 +160,7 @@ pub struct ModifyClusterNodePoolRequestAutoScaling {
     pub eip_bandwidth: Option<i64>,
 }
 /// 集群相关配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestKubernetesConfig {
@@ -217,7 +217,7 @@ pub struct ModifyClusterNodePoolRequestKubernetesConfig {
     pub cms_enabled: Option<bool>,
 }
 /// 托管节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestManagement {
@@ -277,7 +277,7 @@ pub struct ModifyClusterNodePoolRequestManagement {
     pub upgrade_config: Option<ModifyClusterNodePoolRequestManagementUpgradeConfig>,
 }
 /// 自动修复节点策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestManagementAutoRepairPolicy {
@@ -291,7 +291,7 @@ pub struct ModifyClusterNodePoolRequestManagementAutoRepairPolicy {
     pub restart_node: Option<bool>,
 }
 /// 自动升级策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestManagementAutoUpgradePolicy {
@@ -319,7 +319,7 @@ pub struct ModifyClusterNodePoolRequestManagementAutoUpgradePolicy {
     pub auto_upgrade_os: Option<bool>,
 }
 /// 自动修复CVE策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestManagementAutoVulFixPolicy {
@@ -338,7 +338,7 @@ pub struct ModifyClusterNodePoolRequestManagementAutoVulFixPolicy {
     pub vul_level: Option<String>,
 }
 /// 自动升级配置，仅当`enable=true`时生效。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestManagementUpgradeConfig {
@@ -375,7 +375,7 @@ pub struct ModifyClusterNodePoolRequestManagementUpgradeConfig {
     pub max_unavailable: Option<i64>,
 }
 /// 节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestNodepoolInfo {
@@ -393,7 +393,7 @@ pub struct ModifyClusterNodePoolRequestNodepoolInfo {
     pub resource_group_id: Option<String>,
 }
 /// 扩容组配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestScalingGroup {
@@ -656,7 +656,7 @@ pub struct ModifyClusterNodePoolRequestScalingGroup {
     pub instance_patterns: Option<Vec<crate::types::InstancePatterns>>,
 }
 /// 私有节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestScalingGroupPrivatePoolOptions {
@@ -675,7 +675,7 @@ pub struct ModifyClusterNodePoolRequestScalingGroupPrivatePoolOptions {
     pub match_criteria: Option<String>,
 }
 /// 抢占实例市场价格区间配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestScalingGroupSpotPriceLimit {
@@ -697,7 +697,7 @@ pub struct ModifyClusterNodePoolRequestScalingGroupSpotPriceLimit {
     pub price_limit: Option<String>,
 }
 /// 加密计算集群配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestTeeConfig {

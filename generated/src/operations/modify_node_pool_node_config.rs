@@ -2,8 +2,8 @@
 
 //! `ModifyNodePoolNodeConfig`: 您可以调用ModifyNodePoolNodeConfig接口修改集群节点池中节点配置信息，例如kubelet配置、节点轮转配置等。修改节点配置会按批次变更节点配置并重启kubelet, 可能会对节点运行和工作负载运行产生一定影响，请在业务低峰期操作。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用ModifyNodePoolNodeConfig接口修改集群节点池中节点配置信息，例如kubelet配置、节点轮转配置等。修改节点配置会按批次变更节点配置并重启kubelet, 可能会对节点运行和工作负载运行产生一定影响，请在业务低峰期操作。
 ///
 /// > ACK支持修改节点池内节点的kubelet配置。修改完成后，节点池的节点会自动生效，节点池新增节点也将使用新的配置。
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `PUT /clusters/{ClusterId}/nodepools/{NodepoolId}/node_config`, action `ModifyNodePoolNodeConfig`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -55,7 +55,7 @@ pub struct ModifyNodePoolNodeConfigRequest {
     pub os_config: Option<ModifyNodePoolNodeConfigRequestOsConfig>,
 }
 /// The response of `ModifyNodePoolNodeConfig`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyNodePoolNodeConfigResponse {
@@ -76,7 +76,7 @@ pub struct ModifyNodePoolNodeConfigResponse {
     pub nodepool_id: Option<String>,
 }
 /// (no description in the metadata)
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyNodePoolNodeConfigRequestOsConfig {
@@ -85,7 +85,7 @@ pub struct ModifyNodePoolNodeConfigRequestOsConfig {
     pub sysctl: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 /// 轮转配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyNodePoolNodeConfigRequestRollingPolicy {

@@ -2,15 +2,15 @@
 
 //! `PauseTask`: 您可以调用PauseTask接口，暂停执行中的集群任务。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用PauseTask接口，暂停执行中的集群任务。
 ///
 /// # HTTP
 ///
 /// `POST /tasks/{task_id}/pause`, action `PauseTask`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -34,7 +34,7 @@ pub struct PauseTaskRequest {
     pub task_id: String,
 }
 /// The response of `PauseTask`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct PauseTaskResponse {}

@@ -2,8 +2,8 @@
 
 //! `RemoveWorkflow`: 调用RemoveWorkflow删除某个指定工作流。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 调用RemoveWorkflow删除某个指定工作流。
 ///
 /// # Deprecated
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `DELETE /gs/workflow/{workflowName}`, action `RemoveWorkflow`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -38,7 +38,7 @@ pub struct RemoveWorkflowRequest {
     pub workflow_name: String,
 }
 /// The response of `RemoveWorkflow`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct RemoveWorkflowResponse {}

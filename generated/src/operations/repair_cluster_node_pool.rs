@@ -2,15 +2,15 @@
 
 //! `RepairClusterNodePool`: 您可以调用RepairClusterNodePool接口修复指定集群节点池的异常节点，使节点保持正常运行状态。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用RepairClusterNodePool接口修复指定集群节点池的异常节点，使节点保持正常运行状态。
 ///
 /// # HTTP
 ///
 /// `POST /clusters/{cluster_id}/nodepools/{nodepool_id}/repair`, action `RepairClusterNodePool`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -53,7 +53,7 @@ pub struct RepairClusterNodePoolRequest {
     pub operations: Option<Vec<RepairClusterNodePoolRequestOperations>>,
 }
 /// The response of `RepairClusterNodePool`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct RepairClusterNodePoolResponse {
@@ -69,7 +69,7 @@ pub struct RepairClusterNodePoolResponse {
     pub task_id: Option<String>,
 }
 /// 修复操作。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct RepairClusterNodePoolRequestOperations {

@@ -2,8 +2,8 @@
 
 //! `ResumeComponentUpgrade`: 调用ResumeComponentUpgrade重新启动被暂停的组件升级任务。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 调用ResumeComponentUpgrade重新启动被暂停的组件升级任务。
 ///
 /// # Deprecated
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `POST /clusters/{clusterid}/components/{componentid}/resume`, action `ResumeComponentUpgrade`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -45,7 +45,7 @@ pub struct ResumeComponentUpgradeRequest {
     pub componentid: String,
 }
 /// The response of `ResumeComponentUpgrade`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ResumeComponentUpgradeResponse {}

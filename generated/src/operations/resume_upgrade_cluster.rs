@@ -2,8 +2,8 @@
 
 //! `ResumeUpgradeCluster`: 根据集群ID，恢复升级处于升级暂停状态的集群。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 根据集群ID，恢复升级处于升级暂停状态的集群。
 ///
 /// # Deprecated
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `POST /api/v2/clusters/{ClusterId}/upgrade/resume`, action `ResumeUpgradeCluster`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -38,7 +38,7 @@ pub struct ResumeUpgradeClusterRequest {
     pub cluster_id: String,
 }
 /// The response of `ResumeUpgradeCluster`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ResumeUpgradeClusterResponse {}

@@ -2,8 +2,8 @@
 
 //! `ScaleClusterNodePool`: Adds nodes to a node pool.
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// Adds nodes to a node pool. The nodes are added asynchronously: the response carries a `task_id` to follow the work.
 ///
 /// The number of nodes a single call can add is limited by the cluster's node quota, and to at most 500.
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `POST /clusters/{ClusterId}/nodepools/{NodepoolId}`, action `ScaleClusterNodePool`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -52,7 +52,7 @@ pub struct ScaleClusterNodePoolRequest {
     pub count: Option<i64>,
 }
 /// The response of `ScaleClusterNodePool`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ScaleClusterNodePoolResponse {

@@ -2,9 +2,9 @@
 
 //! `ScaleOutCluster`: Adds worker nodes to a cluster.
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate, WireEnum};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize, WireEnum};
 use acs_runtime::Sensitive;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 /// Adds worker nodes to a cluster. Worker nodes in a cluster can be deployed in multiple zones.
 ///
 /// The nodes are added asynchronously: the response carries a `task_id` to follow the work.
@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 /// - `worker_auto_renew_period` must be one of `1`, `2`, `3`, `6`, `12` when `worker_period_unit` is `"Month"` (source: ScaleOutCluster documentation)
 /// - exactly one of `key_pair`, `login_password` must be set (source: ScaleOutCluster documentation: you must set key_pair or login_password; ACK metadata: choose one of the two)
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -218,7 +218,7 @@ pub struct ScaleOutClusterRequest {
     pub taints: Option<Vec<crate::types::Taint>>,
 }
 /// The response of `ScaleOutCluster`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ScaleOutClusterResponse {
@@ -284,7 +284,7 @@ pub enum PeriodUnit {
     Unknown(String),
 }
 /// The configuration of a data disk.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct WorkerDataDisk {

@@ -2,15 +2,15 @@
 
 //! `StartAlert`: 启动报警规则
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 启动报警规则
 ///
 /// # HTTP
 ///
 /// `POST /alert/{ClusterId}/alert_rule/start`, action `StartAlert`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -40,7 +40,7 @@ pub struct StartAlertRequest {
     pub alert_rule_name: Option<String>,
 }
 /// The response of `StartAlert`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct StartAlertResponse {

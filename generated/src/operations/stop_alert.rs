@@ -2,15 +2,15 @@
 
 //! `StopAlert`: 停止ACK报警中心中报警规则，停止整个报警规则集分组、单个报警规则。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 停止ACK报警中心中报警规则，停止整个报警规则集分组、单个报警规则。
 ///
 /// # HTTP
 ///
 /// `POST /alert/{ClusterId}/alert_rule/stop`, action `StopAlert`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -42,7 +42,7 @@ pub struct StopAlertRequest {
     pub alert_rule_name: Option<String>,
 }
 /// The response of `StopAlert`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct StopAlertResponse {

@@ -2,15 +2,15 @@
 
 //! `UnInstallClusterAddons`: 当您无需使用集群某些组件时，您可以调用UnInstallClusterAddons接口指定组件名称，删除组件，并选择是否删除关联的阿里云云资源。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 当您无需使用集群某些组件时，您可以调用UnInstallClusterAddons接口指定组件名称，删除组件，并选择是否删除关联的阿里云云资源。
 ///
 /// # HTTP
 ///
 /// `POST /clusters/{ClusterId}/components/uninstall`, action `UnInstallClusterAddons`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(transparent)]
 #[non_exhaustive]
@@ -37,12 +37,12 @@ pub struct UnInstallClusterAddonsRequest {
     pub addons: Option<Vec<UnInstallClusterAddonsRequestAddons>>,
 }
 /// The response of `UnInstallClusterAddons`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UnInstallClusterAddonsResponse {}
 /// 组件详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UnInstallClusterAddonsRequestAddons {

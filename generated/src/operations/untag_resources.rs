@@ -2,15 +2,15 @@
 
 //! `UntagResources`: 当您无需使用集群的标签键值对时，您可以调用UntagResources接口，删除资源标签。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 当您无需使用集群的标签键值对时，您可以调用UntagResources接口，删除资源标签。
 ///
 /// # HTTP
 ///
 /// `DELETE /tags`, action `UntagResources`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -64,7 +64,7 @@ pub struct UntagResourcesRequest {
     pub all: Option<bool>,
 }
 /// The response of `UntagResources`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UntagResourcesResponse {

@@ -2,15 +2,15 @@
 
 //! `UpdateContactGroupForAlert`: 更新报警项联系人分组
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 更新报警项联系人分组
 ///
 /// # HTTP
 ///
 /// `POST /alert/{ClusterId}/alert_rule/contact_groups`, action `UpdateContactGroupForAlert`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -34,7 +34,7 @@ pub struct UpdateContactGroupForAlertRequest {
     pub cluster_id: String,
 }
 /// The response of `UpdateContactGroupForAlert`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UpdateContactGroupForAlertResponse {}

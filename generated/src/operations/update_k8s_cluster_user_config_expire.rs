@@ -2,8 +2,8 @@
 
 //! `UpdateK8sClusterUserConfigExpire`: ACK集群下发的KubeConfig过期时间默认为3年。您可以使用阿里云账号（主账号）自定义配置，调用UpdateK8sClusterUserConfigExpire接口指定RAM用户或角色在ACK集群中下发的KubeConfig的过期时间（1～876000小时）。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// ACK集群下发的KubeConfig过期时间默认为3年。您可以使用阿里云账号（主账号）自定义配置，调用UpdateK8sClusterUserConfigExpire接口指定RAM用户或角色在ACK集群中下发的KubeConfig的过期时间（1～876000小时）。
 ///
 /// - 该接口只允许被主账号调用。
@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `POST /k8s/{ClusterId}/user_config/expire`, action `UpdateK8sClusterUserConfigExpire`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -53,7 +53,7 @@ pub struct UpdateK8sClusterUserConfigExpireRequest {
     pub user: Option<String>,
 }
 /// The response of `UpdateK8sClusterUserConfigExpire`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UpdateK8sClusterUserConfigExpireResponse {}

@@ -2,15 +2,15 @@
 
 //! `UpdateResourcesDeleteProtection`: 更新指定资源的删除保护状态，当前支持开启或关闭删除保护的资源类型有namespaces和services。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 更新指定资源的删除保护状态，当前支持开启或关闭删除保护的资源类型有namespaces和services。
 ///
 /// # HTTP
 ///
 /// `PUT /clusters/{ClusterId}/resources/protection`, action `UpdateResourcesDeleteProtection`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -56,7 +56,7 @@ pub struct UpdateResourcesDeleteProtectionRequest {
     pub enable: Option<bool>,
 }
 /// The response of `UpdateResourcesDeleteProtection`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UpdateResourcesDeleteProtectionResponse {

@@ -2,8 +2,8 @@
 
 //! `UpgradeClusterNodepool`: 您可以调用UpgradeClusterNodepool接口升级指定集群节点池的kubelet版本（建议与控制面版本一致）、操作系统版本或容器运行时版本。
 #![allow(clippy::duplicated_attributes)]
-use acs_macros::{Builder, Operation, Validate};
-use serde::{Deserialize, Serialize};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize};
+use serde::Serialize;
 /// 您可以调用UpgradeClusterNodepool接口升级指定集群节点池的kubelet版本（建议与控制面版本一致）、操作系统版本或容器运行时版本。
 ///
 /// 通过UpgradeClusterNodepool可升级指定集群节点池内节点的Kubernetes版本、操作系统版本或容器运行时版本。成功调用UpgradeClusterNodepool接口后，该API将返回此次升级任务的`task_id`，您可以通过调用任务API管理该操作任务：
@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// `POST /clusters/{ClusterId}/nodepools/{NodepoolId}/upgrade`, action `UpgradeClusterNodepool`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -84,7 +84,7 @@ pub struct UpgradeClusterNodepoolRequest {
     pub node_names: Option<Vec<String>>,
 }
 /// The response of `UpgradeClusterNodepool`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UpgradeClusterNodepoolResponse {
@@ -100,7 +100,7 @@ pub struct UpgradeClusterNodepoolResponse {
     pub task_id: Option<String>,
 }
 /// 轮转配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UpgradeClusterNodepoolRequestRollingPolicy {

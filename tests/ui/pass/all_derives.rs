@@ -1,6 +1,6 @@
-use acs_macros::{Builder, Operation, Validate, WireEnum};
+use acs_macros::{Builder, Operation, Validate, WireDeserialize, WireEnum};
 use acs_runtime::{Operation as _, Sensitive, Validate as _};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, WireEnum)]
 pub enum Charge {
@@ -11,9 +11,21 @@ pub enum Charge {
     Unknown(String),
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, WireDeserialize)]
+#[serde(default)]
 pub struct Response {
+    #[serde(rename = "TaskId", skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
+    #[serde(with = "acs_runtime::wire::string_encoded", skip_serializing_if = "Option::is_none")]
+    pub size: Option<u32>,
+    #[serde(skip)]
+    pub cluster_id: String,
+}
+
+#[derive(Clone, Debug, Default, Serialize, WireDeserialize)]
+#[serde(transparent)]
+pub struct ListResponse {
+    pub body: Option<Vec<Response>>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Validate, Builder, Operation)]
@@ -50,4 +62,8 @@ fn main() {
     assert!(Request::builder().cluster_id("c").charge("PrePaid").key("k").build().is_err());
     assert!(request.validate().is_ok());
     assert_eq!(Charge::from("PrePaid"), Charge::PrePaid);
+    let list: ListResponse = serde_json::from_str(r#"[{"TaskId": "t", "size": "120"}]"#).unwrap();
+    let items = list.body.unwrap();
+    assert_eq!(items[0].task_id.as_deref(), Some("t"));
+    assert_eq!(items[0].size, Some(120));
 }

@@ -1,0 +1,9 @@
+use acs_macros::WireDeserialize;
+
+#[derive(WireDeserialize)]
+pub enum State {
+    Running,
+    Failed,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use acs_macros::WireDeserialize;
+
+#[derive(Default, WireDeserialize)]
+pub struct Id(String);
+
+fn main() {}
