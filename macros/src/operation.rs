@@ -423,7 +423,8 @@ fn emit(model: &Model) -> TokenStream {
             #outcome_check
 
             fn path(&self) -> ::core::result::Result<::std::string::String, ::acs_runtime::operation::RequestError> {
-                let mut path = ::std::string::String::new();
+                // Room for the labels' values, so that the path is allocated once.
+                let mut path = ::std::string::String::with_capacity(Self::PATH_TEMPLATE.len() + 64);
                 #(#push_segments)*
                 ::core::result::Result::Ok(path)
             }

@@ -411,30 +411,37 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) {
 /// normalises header case verifies the same string. Values are not trimmed.
 /// `CanonicalizedResource` is [`roa_v1_canonicalized_resource`].
 pub fn roa_v1_string_to_sign(request: &HttpRequest) -> String {
-    let header = |name: &str| request.header(name).unwrap_or("");
+    // One pass: the first value of each fixed header, and every `x-acs-` header.
+    const FIXED: [&str; 4] = ["accept", "content-md5", "content-type", "date"];
+    let mut fixed = [None::<&str>; 4];
     let mut acs_headers: Vec<(Cow<'_, str>, &str)> = Vec::with_capacity(request.headers.len());
-    acs_headers.extend(
-        request
-            .headers
+    for (name, value) in &request.headers {
+        if name
+            .get(..6)
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-acs-"))
+        {
+            acs_headers.push((lower_case(name), value.as_ref()));
+        } else if let Some(slot) = FIXED
             .iter()
-            .filter(|(name, _)| {
-                name.get(..6)
-                    .is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-acs-"))
-            })
-            .map(|(name, value)| (lower_case(name), value.as_ref())),
-    );
+            .position(|candidate| candidate.eq_ignore_ascii_case(name))
+            .and_then(|at| fixed.get_mut(at))
+        {
+            slot.get_or_insert(value.as_ref());
+        }
+    }
     acs_headers.sort_unstable();
     let resource = if request.query.is_empty() {
         Cow::Borrowed(request.path.as_str())
     } else {
         Cow::Owned(roa_v1_canonicalized_resource(&request.path, &request.query))
     };
+    let [accept, content_md5, content_type, date] = fixed.map(Option::unwrap_or_default);
     let fixed = [
         request.method.as_ref(),
-        header("accept"),
-        header("content-md5"),
-        header("content-type"),
-        header("date"),
+        accept,
+        content_md5,
+        content_type,
+        date,
     ];
     let capacity = fixed.iter().map(|part| part.len() + 1).sum::<usize>()
         + acs_headers
