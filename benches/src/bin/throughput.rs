@@ -13,6 +13,7 @@
 //!   --soak-seconds 120      length of the long run (0 skips it)
 //!   --soak-concurrency 16   concurrent tasks of the long run
 //!   --client-only           measure the client alone (for profiling it with `perf`)
+//!   --raw-without-timeouts  raw reqwest without the client's timeouts (which cost timers)
 //! ```
 //!
 //! The server runs on its own Tokio runtime with one worker thread (`acs-server`), the
@@ -42,6 +43,8 @@ struct Options {
     rounds: usize,
     scheme: SignatureScheme,
     client_threads: usize,
+    /// Raw reqwest with the client's default timeouts, so that both sides arm the same timers.
+    raw_timeouts: bool,
     soak_seconds: u64,
     soak_concurrency: usize,
     client_only: bool,
@@ -54,6 +57,7 @@ fn parse_options() -> Result<Options, String> {
         rounds: 3,
         scheme: SignatureScheme::Acs3HmacSha256,
         client_threads: 1,
+        raw_timeouts: true,
         soak_seconds: 120,
         soak_concurrency: 16,
         client_only: false,
@@ -89,6 +93,7 @@ fn parse_options() -> Result<Options, String> {
                 }
             }
             "--client-only" => options.client_only = true,
+            "--raw-without-timeouts" => options.raw_timeouts = false,
             // `cargo bench` passes `--bench`; this is a plain binary, but accept it.
             "--bench" => {}
             other => {
@@ -322,21 +327,37 @@ async fn run(options: &Options, endpoint: &str) -> bool {
         client,
         request: Arc::new(full_request()),
     };
-    // Raw reqwest with the same settings as the client's transport that matter on loopback.
+    // Raw reqwest with the same settings as the client's transport that matter on loopback:
+    // the timeouts arm timers for every request (and every read), so by default both sides
+    // have them.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let http = reqwest::Client::builder()
+    let mut http = reqwest::Client::builder()
         .no_proxy()
         .pool_idle_timeout(Duration::from_secs(50))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("reqwest client");
+        .redirect(reqwest::redirect::Policy::none());
+    if options.raw_timeouts {
+        let timeouts = acs_runtime::client::Timeouts::default();
+        http = http
+            .connect_timeout(timeouts.connect)
+            .read_timeout(timeouts.read)
+            .timeout(timeouts.attempt);
+    }
+    let http = http.build().expect("reqwest client");
     let raw = raw_side(http, endpoint, options.scheme);
     let length = Duration::from_secs_f64(options.seconds);
     let mut ok = true;
 
     println!(
-        "scheme {:?}, {} client worker thread(s), server on 1 thread, {} x {:.1} s per side and concurrency",
-        options.scheme, options.client_threads, options.rounds, options.seconds
+        "scheme {:?}, {} client worker thread(s), server on 1 thread, {} x {:.1} s per side and concurrency, raw reqwest {} the client's timeouts",
+        options.scheme,
+        options.client_threads,
+        options.rounds,
+        options.seconds,
+        if options.raw_timeouts {
+            "with"
+        } else {
+            "without"
+        }
     );
     println!(
         "| tasks | raw reqwest req/s | client req/s | client / raw | raw client-side µs/req | client client-side µs/req | server µs/req |"
