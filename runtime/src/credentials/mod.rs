@@ -77,11 +77,12 @@ pub const STATIC_STS_PROVIDER: &str = "static_sts";
 /// that produced it (sent as `x-acs-credentials-provider`).
 ///
 /// `Debug` shows the access key id and provider name but never the secret or the token.
+/// Cheap to clone (the texts are shared), since every request signs with a copy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Credentials {
-    access_key_id: String,
-    access_key_secret: Sensitive<String>,
-    security_token: Option<Sensitive<String>>,
+    access_key_id: Arc<str>,
+    access_key_secret: Sensitive<Arc<str>>,
+    security_token: Option<Sensitive<Arc<str>>>,
     /// Usually one of the built-in names, which cost no allocation per signature.
     provider_name: Cow<'static, str>,
     expiration: Option<SystemTime>,
@@ -91,8 +92,8 @@ impl Credentials {
     /// A static access key; the provider name is `static_ak`.
     pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
         Self {
-            access_key_id: access_key_id.into(),
-            access_key_secret: Sensitive::new(access_key_secret.into()),
+            access_key_id: access_key_id.into().into(),
+            access_key_secret: Sensitive::new(access_key_secret.into().into()),
             security_token: None,
             provider_name: Cow::Borrowed(STATIC_AK_PROVIDER),
             expiration: None,
@@ -110,7 +111,7 @@ impl Credentials {
                 self.provider_name = Cow::Borrowed(STATIC_AK_PROVIDER);
             }
         } else {
-            self.security_token = Some(Sensitive::new(token));
+            self.security_token = Some(Sensitive::new(token.into()));
             if self.provider_name == STATIC_AK_PROVIDER {
                 self.provider_name = Cow::Borrowed(STATIC_STS_PROVIDER);
             }
@@ -145,7 +146,7 @@ impl Credentials {
 
     /// The STS security token, if any. Handle with care: never log it.
     pub fn security_token(&self) -> Option<&str> {
-        self.security_token.as_ref().map(|t| t.expose().as_str())
+        self.security_token.as_ref().map(|t| &**t.expose())
     }
 
     /// The provider name, e.g. `static_ak`, `default/env`, `default/cli_profile/static_sts`.
