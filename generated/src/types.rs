@@ -211,10 +211,7 @@ pub struct KubeletConfig {
     /// 是否逐一拉取镜像。
     ///
     /// Example: `true`. Wire name: `serializeImagePulls`.
-    #[serde(
-        rename = "serializeImagePulls",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serializeImagePulls", skip_serializing_if = "Option::is_none")]
     pub serialize_image_pulls: Option<bool>,
     /// CPU管理器策略。
     ///
@@ -234,10 +231,7 @@ pub struct KubeletConfig {
     /// 设置一组驱逐宽限期。
     ///
     /// Wire name: `evictionSoftGracePeriod`.
-    #[serde(
-        rename = "evictionSoftGracePeriod",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "evictionSoftGracePeriod", skip_serializing_if = "Option::is_none")]
     pub eviction_soft_grace_period: Option<serde_json::Value>,
     /// 系统预留的资源配置。
     ///
@@ -262,18 +256,12 @@ pub struct KubeletConfig {
     /// 日志文件被轮转之前可以到达的最大大小。
     ///
     /// Example: `10Mi`. Wire name: `containerLogMaxSize`.
-    #[serde(
-        rename = "containerLogMaxSize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerLogMaxSize", skip_serializing_if = "Option::is_none")]
     pub container_log_max_size: Option<String>,
     /// 每个容器可以存在的日志文件个数上限。
     ///
     /// Example: `5`. Wire name: `containerLogMaxFiles`.
-    #[serde(
-        rename = "containerLogMaxFiles",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerLogMaxFiles", skip_serializing_if = "Option::is_none")]
     pub container_log_max_files: Option<i64>,
     /// 特性开关，用来开启实验性功能的配置。
     ///
@@ -283,10 +271,7 @@ pub struct KubeletConfig {
     /// 允许的sysctl模式白名单。
     ///
     /// Wire name: `allowedUnsafeSysctls`.
-    #[serde(
-        rename = "allowedUnsafeSysctls",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "allowedUnsafeSysctls", skip_serializing_if = "Option::is_none")]
     pub allowed_unsafe_sysctls: Option<Vec<String>>,
 }
 /// 集群维护窗口。

@@ -48,6 +48,21 @@ fn generation_is_deterministic() {
 }
 
 #[test]
+fn the_output_does_not_depend_on_the_number_of_threads() {
+    let root = repo_root();
+    let services = acs_codegen::load_model(&root.join("api-spec"), &root).expect("spec loads");
+    for service in &services {
+        let one = acs_codegen::emit::emit_on(service, 1);
+        for threads in [2, 3, 8] {
+            assert!(
+                acs_codegen::emit::emit_on(service, threads) == one,
+                "{threads} threads"
+            );
+        }
+    }
+}
+
+#[test]
 fn regenerating_into_an_empty_tree_restores_every_file_and_removes_orphans() {
     let root = repo_root();
     let files = generate();

@@ -77,10 +77,7 @@ fn codegen(args: &[String]) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let files: Vec<_> = services
-        .iter()
-        .flat_map(|s| acs_codegen::emit::emit(s, &acs_codegen::format::rustfmt))
-        .collect();
+    let files: Vec<_> = services.iter().flat_map(acs_codegen::emit::emit).collect();
     let dirs: Vec<String> = services.iter().map(|s| s.crate_dir.clone()).collect();
     let drift = match acs_codegen::files::drift(&root, &files, &dirs) {
         Ok(drift) => drift,

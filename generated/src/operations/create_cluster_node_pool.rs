@@ -11,7 +11,15 @@ use serde::{Deserialize, Serialize};
 ///
 /// `POST /clusters/{ClusterId}/nodepools`, action `CreateClusterNodePool`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    Deserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -331,7 +339,9 @@ pub struct CreateClusterNodePoolRequestManagement {
     /// 自动修复节点策略。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub auto_repair_policy: Option<CreateClusterNodePoolRequestManagementAutoRepairPolicy>,
+    pub auto_repair_policy: Option<
+        CreateClusterNodePoolRequestManagementAutoRepairPolicy,
+    >,
     /// 是否自动修复CVE漏洞，仅当`enable=true`时生效。
     ///
     /// - `true`：允许自动修复CVE。
@@ -345,7 +355,9 @@ pub struct CreateClusterNodePoolRequestManagement {
     /// 自动修复CVE策略。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub auto_vul_fix_policy: Option<CreateClusterNodePoolRequestManagementAutoVulFixPolicy>,
+    pub auto_vul_fix_policy: Option<
+        CreateClusterNodePoolRequestManagementAutoVulFixPolicy,
+    >,
     /// 是否自动升级节点，仅当`enable=true`时生效。
     /// - `true`：启用自动升级。
     /// - `false`：不启用自动升级。
@@ -359,7 +371,9 @@ pub struct CreateClusterNodePoolRequestManagement {
     /// 自动升级节点策略。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub auto_upgrade_policy: Option<CreateClusterNodePoolRequestManagementAutoUpgradePolicy>,
+    pub auto_upgrade_policy: Option<
+        CreateClusterNodePoolRequestManagementAutoUpgradePolicy,
+    >,
     /// 自动升级配置，仅当`enable=true`时生效。
     ///
     /// **Deprecated:** Deprecated in the API metadata.
@@ -608,7 +622,9 @@ pub struct CreateClusterNodePoolRequestScalingGroup {
     /// 当前单台抢占式实例规格市场价格区间配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub spot_price_limit: Option<Vec<CreateClusterNodePoolRequestScalingGroupSpotPriceLimit>>,
+    pub spot_price_limit: Option<
+        Vec<CreateClusterNodePoolRequestScalingGroupSpotPriceLimit>,
+    >,
     /// 操作系统镜像类型，和`platform`参数二选一，取值范围：
     ///
     /// - `AliyunLinux`：Alinux2镜像。
@@ -837,7 +853,9 @@ pub struct CreateClusterNodePoolRequestScalingGroup {
     /// 私有节点池配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub private_pool_options: Option<CreateClusterNodePoolRequestScalingGroupPrivatePoolOptions>,
+    pub private_pool_options: Option<
+        CreateClusterNodePoolRequestScalingGroupPrivatePoolOptions,
+    >,
     /// 节点池安全组ID，与`security_group_ids`二选一，推荐使用`security_group_ids`。
     ///
     /// Example: `sg-wz9a8g2mt6x5llu0****`. **Deprecated:** Deprecated in the API metadata.

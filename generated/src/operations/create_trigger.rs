@@ -12,7 +12,15 @@ use serde::{Deserialize, Serialize};
 ///
 /// `POST /clusters/{cluster_id}/triggers`, action `CreateTrigger`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    Deserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

@@ -12,7 +12,15 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /tasks/{task_id}`, action `DescribeTaskInfo`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    Deserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

@@ -14,7 +14,15 @@ use serde::{Deserialize, Serialize};
 ///
 /// `GET /permissions/users/{uid}`, action `DescribeUserPermission`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    Deserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

@@ -15,7 +15,15 @@ use serde::{Deserialize, Serialize};
 ///
 /// `POST /clusters/{cluster_id}/nodepools/{nodepool_id}/vuls/fix`, action `FixNodePoolVuls`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    Deserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

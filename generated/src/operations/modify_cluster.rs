@@ -10,7 +10,15 @@ use serde::{Deserialize, Serialize};
 ///
 /// `PUT /api/v2/clusters/{ClusterId}`, action `ModifyCluster`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    Deserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -169,7 +177,9 @@ pub struct ModifyClusterRequestOperationPolicy {
     /// 集群自动升级。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub cluster_auto_upgrade: Option<ModifyClusterRequestOperationPolicyClusterAutoUpgrade>,
+    pub cluster_auto_upgrade: Option<
+        ModifyClusterRequestOperationPolicyClusterAutoUpgrade,
+    >,
 }
 /// 集群自动升级。
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder)]

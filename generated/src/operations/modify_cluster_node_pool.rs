@@ -11,7 +11,15 @@ use serde::{Deserialize, Serialize};
 ///
 /// `PUT /clusters/{ClusterId}/nodepools/{NodepoolId}`, action `ModifyClusterNodePool`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    Deserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -244,7 +252,9 @@ pub struct ModifyClusterNodePoolRequestManagement {
     /// 自动修复节点策略。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub auto_repair_policy: Option<ModifyClusterNodePoolRequestManagementAutoRepairPolicy>,
+    pub auto_repair_policy: Option<
+        ModifyClusterNodePoolRequestManagementAutoRepairPolicy,
+    >,
     /// 是否自动修复CVE，取值：
     ///
     /// - `true`：允许自动修复CVE。
@@ -256,7 +266,9 @@ pub struct ModifyClusterNodePoolRequestManagement {
     /// 自动修复CVE策略。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub auto_vul_fix_policy: Option<ModifyClusterNodePoolRequestManagementAutoVulFixPolicy>,
+    pub auto_vul_fix_policy: Option<
+        ModifyClusterNodePoolRequestManagementAutoVulFixPolicy,
+    >,
     /// 是否启用自动升级，取值：
     ///
     /// - `true`：启用自动升级。
@@ -268,7 +280,9 @@ pub struct ModifyClusterNodePoolRequestManagement {
     /// 自动升级策略。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub auto_upgrade_policy: Option<ModifyClusterNodePoolRequestManagementAutoUpgradePolicy>,
+    pub auto_upgrade_policy: Option<
+        ModifyClusterNodePoolRequestManagementAutoUpgradePolicy,
+    >,
     /// 自动升级配置，仅当`enable=true`时生效。
     ///
     /// **Deprecated:** Deprecated in the API metadata.
@@ -462,7 +476,9 @@ pub struct ModifyClusterNodePoolRequestScalingGroup {
     /// 抢占实例市场价格区间配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub spot_price_limit: Option<Vec<ModifyClusterNodePoolRequestScalingGroupSpotPriceLimit>>,
+    pub spot_price_limit: Option<
+        Vec<ModifyClusterNodePoolRequestScalingGroupSpotPriceLimit>,
+    >,
     /// 操作系统发行版类型，推荐使用该字段指定节点操作系统。取值：
     ///
     /// - `AliyunLinux`：Alinux2镜像。
@@ -639,7 +655,9 @@ pub struct ModifyClusterNodePoolRequestScalingGroup {
     /// 私有节点池配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub private_pool_options: Option<ModifyClusterNodePoolRequestScalingGroupPrivatePoolOptions>,
+    pub private_pool_options: Option<
+        ModifyClusterNodePoolRequestScalingGroupPrivatePoolOptions,
+    >,
     /// 操作系统平台。取值：
     ///
     /// - `AliyunLinux`

@@ -14,7 +14,15 @@ use serde::{Deserialize, Serialize};
 ///
 /// `POST /permissions/users/{uid}/update`, action `UpdateUserPermissions`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    Deserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(transparent)]
 #[non_exhaustive]
