@@ -3,6 +3,7 @@
 //! The generator owns exactly the files whose first line carries
 //! [`GENERATED_MARKER`](crate::emit::GENERATED_MARKER); it never touches any other file.
 
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -74,34 +75,53 @@ impl Drift {
     }
 }
 
-/// Compares `files` with the disk under `repo_root`; `dirs` are the generated crates'
-/// folders, searched for orphans.
+/// How one generated file compares with the disk.
+enum Status {
+    Current,
+    Stale,
+    Missing,
+    Foreign,
+}
+
+fn status(repo_root: &Path, file: &GeneratedFile) -> io::Result<Status> {
+    let existing = match fs::read_to_string(repo_root.join(&file.path)) {
+        Ok(existing) => existing,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Status::Missing),
+        Err(e) => return Err(e),
+    };
+    Ok(if file.section {
+        let current = section_of(&existing).map(|(start, end)| &existing[start..end]);
+        if current == Some(file.contents.as_str()) {
+            Status::Current
+        } else {
+            Status::Stale
+        }
+    } else if !is_generated(&existing) {
+        Status::Foreign
+    } else if existing != file.contents {
+        Status::Stale
+    } else {
+        Status::Current
+    })
+}
+
+/// Compares `files` with the disk under `repo_root` (reading on every core); `dirs` are the
+/// generated crates' folders, searched for orphans.
 pub fn drift(repo_root: &Path, files: &[GeneratedFile], dirs: &[String]) -> io::Result<Drift> {
     let mut drift = Drift::default();
-    for file in files {
-        if file.section {
-            match fs::read_to_string(repo_root.join(&file.path)) {
-                Ok(existing) => {
-                    let current = section_of(&existing).map(|(start, end)| &existing[start..end]);
-                    if current != Some(file.contents.as_str()) {
-                        drift.stale.push(file.path.clone());
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    drift.missing.push(file.path.clone())
-                }
-                Err(e) => return Err(e),
-            }
-            continue;
-        }
-        match fs::read_to_string(repo_root.join(&file.path)) {
-            Ok(existing) if !is_generated(&existing) => drift.foreign.push(file.path.clone()),
-            Ok(existing) if existing != file.contents => drift.stale.push(file.path.clone()),
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => drift.missing.push(file.path.clone()),
-            Err(e) => return Err(e),
-        }
+    let statuses = crate::parallel::map(files, crate::parallel::threads(), |file| {
+        status(repo_root, file)
+    });
+    for (file, status) in files.iter().zip(statuses) {
+        let list = match status? {
+            Status::Current => continue,
+            Status::Stale => &mut drift.stale,
+            Status::Missing => &mut drift.missing,
+            Status::Foreign => &mut drift.foreign,
+        };
+        list.push(file.path.clone());
     }
+    let generated: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for dir in dirs {
         for path in walk(&repo_root.join(dir))? {
             let rel = path
@@ -109,7 +129,7 @@ pub fn drift(repo_root: &Path, files: &[GeneratedFile], dirs: &[String]) -> io::
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            if files.iter().any(|f| f.path == rel) {
+            if generated.contains(rel.as_str()) {
                 continue;
             }
             if fs::read_to_string(&path).is_ok_and(|text| is_generated(&text)) {
@@ -121,8 +141,9 @@ pub fn drift(repo_root: &Path, files: &[GeneratedFile], dirs: &[String]) -> io::
     Ok(drift)
 }
 
-/// Brings the disk in line with `files`: writes stale and missing files, deletes orphans.
-/// Refuses (before writing anything) when a hand-written file is in the way.
+/// Brings the disk in line with `files`: writes stale and missing files (on every core),
+/// deletes orphans. Refuses (before writing anything) when a hand-written file is in the
+/// way.
 pub fn apply(repo_root: &Path, files: &[GeneratedFile], drift: &Drift) -> io::Result<()> {
     if !drift.foreign.is_empty() {
         return Err(io::Error::other(format!(
@@ -130,31 +151,48 @@ pub fn apply(repo_root: &Path, files: &[GeneratedFile], drift: &Drift) -> io::Re
             drift.foreign.join(", ")
         )));
     }
-    for file in files
+    let changed: HashSet<&str> = drift
+        .stale
         .iter()
-        .filter(|f| drift.stale.contains(&f.path) || drift.missing.contains(&f.path))
-    {
-        let path = repo_root.join(&file.path);
-        if file.section {
-            // The rest of the file is hand-written: it must exist.
-            let existing = fs::read_to_string(&path).map_err(|e| {
-                io::Error::other(format!(
-                    "{}: {e} (this hand-written file holds a generated section)",
-                    file.path
-                ))
-            })?;
-            fs::write(&path, with_section(&existing, &file.contents))?;
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, &file.contents)?;
+        .chain(&drift.missing)
+        .map(String::as_str)
+        .collect();
+    let writes: Vec<&GeneratedFile> = files
+        .iter()
+        .filter(|f| changed.contains(f.path.as_str()))
+        .collect();
+    let folders: BTreeSet<&Path> = writes
+        .iter()
+        .filter(|f| !f.section)
+        .filter_map(|f| Path::new(&f.path).parent())
+        .collect();
+    for folder in folders {
+        fs::create_dir_all(repo_root.join(folder))?;
     }
+    crate::parallel::map(&writes, crate::parallel::threads(), |file| {
+        write(repo_root, file)
+    })
+    .into_iter()
+    .collect::<io::Result<()>>()?;
     for orphan in &drift.orphaned {
         fs::remove_file(repo_root.join(orphan))?;
     }
     Ok(())
+}
+
+fn write(repo_root: &Path, file: &GeneratedFile) -> io::Result<()> {
+    let path = repo_root.join(&file.path);
+    if file.section {
+        // The rest of the file is hand-written: it must exist.
+        let existing = fs::read_to_string(&path).map_err(|e| {
+            io::Error::other(format!(
+                "{}: {e} (this hand-written file holds a generated section)",
+                file.path
+            ))
+        })?;
+        return fs::write(&path, with_section(&existing, &file.contents));
+    }
+    fs::write(&path, &file.contents)
 }
 
 /// Whether a file's first line carries the generator's marker.

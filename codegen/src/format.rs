@@ -11,21 +11,18 @@ use proc_macro2::TokenStream;
 
 use crate::emit::GENERATED_MARKER;
 
-/// A generated Rust file: the `@generated` header naming `source`, then `tokens` laid out by
-/// `prettyplease`. Tokens that do not parse (a generator bug) are kept visible behind a
-/// `compile_error!` instead of panicking.
-pub fn rust_file(source: &str, tokens: TokenStream) -> String {
-    let header = format!("// {GENERATED_MARKER} from {source}. Do not edit.\n\n");
+/// The first lines of a generated Rust file: the `@generated` marker, naming `source`.
+pub fn header(source: &str) -> String {
+    format!("// {GENERATED_MARKER} from {source}. Do not edit.\n\n")
+}
+
+/// `tokens` (a file, or items of one) laid out by `prettyplease`. Tokens that do not parse
+/// (a generator bug) are kept visible behind a `compile_error!` instead of panicking.
+pub fn unparse(tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => {
-            let body = prettyplease::unparse(&file);
-            let mut text = String::with_capacity(header.len() + body.len());
-            text.push_str(&header);
-            text.push_str(&body);
-            text
-        }
+        Ok(file) => prettyplease::unparse(&file),
         Err(e) => format!(
-            "{header}compile_error!({:?});\n{tokens}\n",
+            "compile_error!({:?});\n{tokens}\n",
             format!("generator produced invalid Rust: {e}")
         ),
     }

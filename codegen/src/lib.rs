@@ -17,6 +17,7 @@ pub mod import;
 pub mod load;
 pub mod locate;
 pub mod model;
+pub mod parallel;
 pub mod resolve;
 pub mod spec;
 

@@ -7,12 +7,11 @@ mod docs;
 mod shapes;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::{Operation, Service, Shape};
+use crate::model::{Enum, Operation, Service, Shape};
 use shapes::{Home, ShapePaths};
 
 /// The marker that makes a file the generator's to overwrite or delete.
@@ -41,72 +40,109 @@ pub struct GeneratedFile {
 
 /// Every file of the generated crate for `service`, in path order, emitted on every core.
 pub fn emit(service: &Service) -> Vec<GeneratedFile> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    emit_on(service, threads)
+    emit_on(service, crate::parallel::threads())
 }
 
-/// One generated Rust file, emitted independently of the others.
-enum Job<'a> {
+/// A piece of a generated Rust file: items emitted (tokens, `syn`, `prettyplease`)
+/// independently of the rest of the file, one job for a thread.
+enum Piece<'a> {
     Lib,
     Types,
     OperationsMod,
     Client,
-    Cli(&'a str),
+    /// `cli.rs` up to the per-operation functions.
+    CliHead(&'a str),
+    /// The `<op>_command` functions of some operations.
+    CliCommands(&'a [Operation]),
+    /// The `run_<op>` functions of some operations.
+    CliRunners(&'a [Operation]),
     Operation(&'a Operation),
 }
 
+/// Operations per piece of `cli.rs`, the one file whose size grows with the operations.
+const CLI_CHUNK: usize = 32;
+
 /// [`emit`] on `threads` threads (at least one). The output does not depend on `threads`.
 pub fn emit_on(service: &Service, threads: usize) -> Vec<GeneratedFile> {
-    let homes = shape_homes(service);
+    let index = Index::new(service);
     let dir = &service.crate_dir;
-    // The big single files first, so that no thread picks one up last.
-    let mut jobs = vec![Job::Client];
-    jobs.extend(service.cli_name.as_deref().map(Job::Cli));
-    jobs.extend([Job::Types, Job::Lib, Job::OperationsMod]);
-    jobs.extend(service.operations.iter().map(Job::Operation));
-    let mut files = parallel_map(&jobs, threads, |job| {
-        let (path, source, tokens) = match job {
-            Job::Lib => (
-                format!("{dir}/src/lib.rs"),
-                service.source_dir.clone(),
-                lib_rs(service),
-            ),
-            Job::Types => (
-                format!("{dir}/src/types.rs"),
-                format!("{}/service.json", service.source_dir),
-                types_rs(service, &ShapePaths::new(&homes, Some(Home::Types))),
-            ),
-            Job::OperationsMod => (
-                format!("{dir}/src/operations/mod.rs"),
-                service.source_dir.clone(),
-                operations_mod(service),
-            ),
-            Job::Client => (
-                format!("{dir}/src/client.rs"),
-                service.source_dir.clone(),
-                client_rs(service, &ShapePaths::new(&homes, None)),
-            ),
-            Job::Cli(binary) => (
-                format!("{dir}/src/cli.rs"),
-                service.source_dir.clone(),
-                cli::cli_rs(service, binary),
-            ),
-            Job::Operation(op) => (
-                format!("{dir}/src/operations/{}.rs", op.module),
-                op.source_file.to_string_lossy().replace('\\', "/"),
-                operation_rs(
-                    service,
-                    op,
-                    &ShapePaths::new(&homes, Some(Home::Operation(&op.module))),
-                ),
-            ),
+    let whole = |source: String, path: String, piece| (path, source, vec![piece]);
+    let mut rust_files = vec![
+        whole(
+            service.source_dir.clone(),
+            format!("{dir}/src/client.rs"),
+            Piece::Client,
+        ),
+        whole(
+            service.source_dir.clone(),
+            format!("{dir}/src/lib.rs"),
+            Piece::Lib,
+        ),
+        whole(
+            format!("{}/service.json", service.source_dir),
+            format!("{dir}/src/types.rs"),
+            Piece::Types,
+        ),
+        whole(
+            service.source_dir.clone(),
+            format!("{dir}/src/operations/mod.rs"),
+            Piece::OperationsMod,
+        ),
+    ];
+    if let Some(binary) = &service.cli_name {
+        // Concatenating the layouts of consecutive items gives the layout of the whole:
+        // prettyplease lays out each top-level item on its own.
+        let chunks = service.operations.chunks(CLI_CHUNK);
+        let pieces = std::iter::once(Piece::CliHead(binary))
+            .chain(chunks.clone().map(Piece::CliCommands))
+            .chain(chunks.map(Piece::CliRunners))
+            .collect();
+        rust_files.push((
+            format!("{dir}/src/cli.rs"),
+            service.source_dir.clone(),
+            pieces,
+        ));
+    }
+    for op in &service.operations {
+        rust_files.push(whole(
+            op.source_file.to_string_lossy().replace('\\', "/"),
+            format!("{dir}/src/operations/{}.rs", op.module),
+            Piece::Operation(op),
+        ));
+    }
+    let pieces: Vec<&Piece> = rust_files.iter().flat_map(|(_, _, p)| p).collect();
+    let mut laid_out = crate::parallel::map(&pieces, threads, |piece| {
+        let tokens = match piece {
+            Piece::Lib => lib_rs(service),
+            Piece::Types => types_rs(service, &index.paths(Some(Home::Types))),
+            Piece::OperationsMod => operations_mod(service),
+            Piece::Client => client_rs(service, &index.paths(None)),
+            Piece::CliHead(binary) => cli::head(service, binary),
+            Piece::CliCommands(ops) => ops.iter().map(|op| cli::command_fn(&index, op)).collect(),
+            Piece::CliRunners(ops) => ops.iter().map(|op| cli::run_fn(&index, op)).collect(),
+            Piece::Operation(op) => {
+                operation_rs(service, op, &index.paths(Some(Home::Operation(&op.module))))
+            }
         };
-        GeneratedFile {
-            path,
-            contents: crate::format::rust_file(&source, tokens),
-            section: false,
-        }
-    });
+        crate::format::unparse(tokens)
+    })
+    .into_iter();
+    let mut files: Vec<GeneratedFile> = rust_files
+        .iter()
+        .map(|(path, source, pieces)| {
+            let header = crate::format::header(source);
+            let parts: Vec<String> = laid_out.by_ref().take(pieces.len()).collect();
+            let mut contents =
+                String::with_capacity(header.len() + parts.iter().map(String::len).sum::<usize>());
+            contents.push_str(&header);
+            parts.iter().for_each(|part| contents.push_str(part));
+            GeneratedFile {
+                path: path.clone(),
+                contents,
+                section: false,
+            }
+        })
+        .collect();
     files.push(GeneratedFile {
         path: format!("{dir}/Cargo.toml"),
         contents: features_section(service),
@@ -116,60 +152,47 @@ pub fn emit_on(service: &Service, threads: usize) -> Vec<GeneratedFile> {
     files
 }
 
-/// `f` applied to every job, on up to `threads` scoped threads that each take the next
-/// unclaimed job; the results come back in the order of `jobs`.
-fn parallel_map<J: Sync, T: Send>(
-    jobs: &[J],
-    threads: usize,
-    f: impl Fn(&J) -> T + Sync,
-) -> Vec<T> {
-    let threads = threads.clamp(1, jobs.len().max(1));
-    if threads == 1 {
-        return jobs.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<T>> = std::iter::repeat_with(|| None).take(jobs.len()).collect();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else { break };
-                        done.push((i, f(job)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        for worker in workers {
-            let done = worker
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            for (i, result) in done {
-                results[i] = Some(result);
-            }
-        }
-    });
-    results
-        .into_iter()
-        .map(|r| r.expect("every job ran"))
-        .collect()
+/// What emitting one piece needs to know about the rest of the service, looked up once.
+pub(crate) struct Index<'a> {
+    /// The module that declares each named shape (names are unique across the spec).
+    homes: BTreeMap<&'a str, Home<'a>>,
+    /// Every enum, by name.
+    pub enums: BTreeMap<&'a str, &'a Enum>,
+    /// Every operation, by action name.
+    pub operations: BTreeMap<&'a str, &'a Operation>,
 }
 
-/// The module that declares each named shape (names are unique across the spec).
-fn shape_homes(service: &Service) -> BTreeMap<&str, Home<'_>> {
-    let mut homes = BTreeMap::new();
-    for shape in &service.shapes {
-        homes.insert(shape_name(shape), Home::Types);
-    }
-    for op in &service.operations {
-        for shape in &op.shapes {
-            homes.insert(shape_name(shape), Home::Operation(&op.module));
+impl<'a> Index<'a> {
+    fn new(service: &'a Service) -> Self {
+        let mut index = Index {
+            homes: BTreeMap::new(),
+            enums: BTreeMap::new(),
+            operations: BTreeMap::new(),
+        };
+        let mut add = |shape: &'a Shape, home| {
+            index.homes.insert(shape_name(shape), home);
+            if let Shape::Enum(e) = shape {
+                index.enums.insert(&e.name, e);
+            }
+        };
+        for shape in &service.shapes {
+            add(shape, Home::Types);
         }
+        for op in &service.operations {
+            for shape in &op.shapes {
+                add(shape, Home::Operation(&op.module));
+            }
+        }
+        for op in &service.operations {
+            index.operations.entry(&op.name).or_insert(op);
+        }
+        index
     }
-    homes
+
+    /// How module `here` names shapes.
+    fn paths(&self, here: Option<Home<'a>>) -> ShapePaths<'_> {
+        ShapePaths::new(&self.homes, here)
+    }
 }
 
 fn shape_name(shape: &Shape) -> &str {
@@ -556,5 +579,46 @@ pub(crate) fn first_sentence(text: &str) -> String {
     match line.find(". ") {
         Some(i) => line[..=i].to_owned(),
         None => line.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// `cli.rs` is laid out in pieces; the pieces must read as the whole file laid out at
+    /// once (prettyplease lays out each top-level item on its own).
+    #[test]
+    fn cli_rs_in_pieces_equals_cli_rs_laid_out_whole() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let services = crate::load_model(&repo.join("api-spec"), repo).expect("spec loads");
+        for service in &services {
+            let Some(binary) = &service.cli_name else {
+                continue;
+            };
+            let index = Index::new(service);
+            let mut whole = cli::head(service, binary);
+            whole.extend(
+                service
+                    .operations
+                    .iter()
+                    .map(|op| cli::command_fn(&index, op)),
+            );
+            whole.extend(service.operations.iter().map(|op| cli::run_fn(&index, op)));
+            let expected =
+                crate::format::header(&service.source_dir) + &crate::format::unparse(whole);
+            let path = format!("{}/src/cli.rs", service.crate_dir);
+            let emitted = emit_on(service, 2)
+                .into_iter()
+                .find(|f| f.path == path)
+                .expect("cli.rs is emitted");
+            assert!(
+                service.operations.len() > CLI_CHUNK,
+                "the spec spans several pieces"
+            );
+            assert!(emitted.contents == expected, "cli.rs differs");
+        }
     }
 }
