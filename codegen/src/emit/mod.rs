@@ -7,6 +7,7 @@ mod docs;
 mod shapes;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -64,28 +65,48 @@ const CLI_CHUNK: usize = 32;
 
 /// [`emit`] on `threads` threads (at least one). The output does not depend on `threads`.
 pub fn emit_on(service: &Service, threads: usize) -> Vec<GeneratedFile> {
-    let index = Index::new(service);
+    let files = Mutex::new(Vec::new());
+    emit_each(service, threads, &|file| {
+        files.lock().expect("no emitter panicked").push(file)
+    });
+    let mut files = files.into_inner().expect("no emitter panicked");
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// The generated Rust files of `service`: path, the spec file named in the header, pieces.
+struct RustFile<'a> {
+    path: String,
+    source: String,
+    pieces: Vec<Piece<'a>>,
+}
+
+fn plan(service: &Service) -> Vec<RustFile<'_>> {
     let dir = &service.crate_dir;
-    let whole = |source: String, path: String, piece| (path, source, vec![piece]);
-    let mut rust_files = vec![
+    let whole = |path: String, source: String, piece| RustFile {
+        path,
+        source,
+        pieces: vec![piece],
+    };
+    let mut files = vec![
         whole(
-            service.source_dir.clone(),
             format!("{dir}/src/client.rs"),
+            service.source_dir.clone(),
             Piece::Client,
         ),
         whole(
-            service.source_dir.clone(),
             format!("{dir}/src/lib.rs"),
+            service.source_dir.clone(),
             Piece::Lib,
         ),
         whole(
-            format!("{}/service.json", service.source_dir),
             format!("{dir}/src/types.rs"),
+            format!("{}/service.json", service.source_dir),
             Piece::Types,
         ),
         whole(
-            service.source_dir.clone(),
             format!("{dir}/src/operations/mod.rs"),
+            service.source_dir.clone(),
             Piece::OperationsMod,
         ),
     ];
@@ -97,21 +118,51 @@ pub fn emit_on(service: &Service, threads: usize) -> Vec<GeneratedFile> {
             .chain(chunks.clone().map(Piece::CliCommands))
             .chain(chunks.map(Piece::CliRunners))
             .collect();
-        rust_files.push((
-            format!("{dir}/src/cli.rs"),
-            service.source_dir.clone(),
+        files.push(RustFile {
+            path: format!("{dir}/src/cli.rs"),
+            source: service.source_dir.clone(),
             pieces,
-        ));
+        });
     }
     for op in &service.operations {
-        rust_files.push(whole(
-            op.source_file.to_string_lossy().replace('\\', "/"),
+        files.push(whole(
             format!("{dir}/src/operations/{}.rs", op.module),
+            op.source_file.to_string_lossy().replace('\\', "/"),
             Piece::Operation(op),
         ));
     }
-    let pieces: Vec<&Piece> = rust_files.iter().flat_map(|(_, _, p)| p).collect();
-    let mut laid_out = crate::parallel::map(&pieces, threads, |piece| {
+    files
+}
+
+/// The paths of the whole files [`emit`] generates for `service` (not of the hand-written
+/// files it writes a section of), in no particular order.
+pub fn paths(service: &Service) -> Vec<String> {
+    plan(service).into_iter().map(|f| f.path).collect()
+}
+
+/// Emits every file of the generated crate for `service` on `threads` threads, and hands
+/// each file to `each` as soon as it is complete, on the thread that completed it, in no
+/// particular order (so that writing can overlap emitting).
+pub fn emit_each(service: &Service, threads: usize, each: &(dyn Fn(GeneratedFile) + Sync)) {
+    let index = Index::new(service);
+    let files = plan(service);
+    let jobs: Vec<(&RustFile, &Piece)> = files
+        .iter()
+        .flat_map(|file| file.pieces.iter().map(move |piece| (file, piece)))
+        .collect();
+    let complete = |file: &RustFile, parts: &[String]| {
+        let header = crate::format::header(&file.source);
+        let mut contents =
+            String::with_capacity(header.len() + parts.iter().map(String::len).sum::<usize>());
+        contents.push_str(&header);
+        parts.iter().for_each(|part| contents.push_str(part));
+        GeneratedFile {
+            path: file.path.clone(),
+            contents,
+            section: false,
+        }
+    };
+    let parts = crate::parallel::map(&jobs, threads, |(file, piece)| {
         let tokens = match piece {
             Piece::Lib => lib_rs(service),
             Piece::Types => types_rs(service, &index.paths(Some(Home::Types))),
@@ -124,32 +175,24 @@ pub fn emit_on(service: &Service, threads: usize) -> Vec<GeneratedFile> {
                 operation_rs(service, op, &index.paths(Some(Home::Operation(&op.module))))
             }
         };
-        crate::format::unparse(tokens)
-    })
-    .into_iter();
-    let mut files: Vec<GeneratedFile> = rust_files
-        .iter()
-        .map(|(path, source, pieces)| {
-            let header = crate::format::header(source);
-            let parts: Vec<String> = laid_out.by_ref().take(pieces.len()).collect();
-            let mut contents =
-                String::with_capacity(header.len() + parts.iter().map(String::len).sum::<usize>());
-            contents.push_str(&header);
-            parts.iter().for_each(|part| contents.push_str(part));
-            GeneratedFile {
-                path: path.clone(),
-                contents,
-                section: false,
-            }
-        })
-        .collect();
-    files.push(GeneratedFile {
-        path: format!("{dir}/Cargo.toml"),
+        let part = crate::format::unparse(tokens);
+        if file.pieces.len() > 1 {
+            return Some(part);
+        }
+        each(complete(file, &[part]));
+        None
+    });
+    // The files in pieces: their parts are in the order of the jobs.
+    let mut parts = parts.into_iter().flatten();
+    for file in files.iter().filter(|f| f.pieces.len() > 1) {
+        let parts: Vec<String> = parts.by_ref().take(file.pieces.len()).collect();
+        each(complete(file, &parts));
+    }
+    each(GeneratedFile {
+        path: format!("{}/Cargo.toml", service.crate_dir),
         contents: features_section(service),
         section: true,
     });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
 }
 
 /// What emitting one piece needs to know about the rest of the service, looked up once.
