@@ -5,7 +5,8 @@
 //! load (serde, errors with file, JSON pointer, line:column)
 //!   → resolve (names, references, path labels, constraints, rules)
 //!   → model (the only input of emission)
-//!   → emit (tokens per kind of output, one file per job on every core) → prettyplease → files
+//!   → emit (tokens per kind of output, one job per file on every core) → prettyplease
+//!   → files (each written as soon as it is emitted: `files::sync`)
 //! ```
 //! Each stage is a pure function of the previous one; the same spec gives the same bytes.
 

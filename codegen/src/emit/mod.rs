@@ -1,6 +1,6 @@
 //! Model → generated files: one function per kind of output, each returning tokens, then
-//! the `@generated` header and `prettyplease` ([`crate::format`]); one job per file, on every
-//! core.
+//! the `@generated` header and `prettyplease` ([`crate::format`]); one job per file (per
+//! piece of `cli.rs`), on every core.
 
 mod cli;
 mod docs;
