@@ -2,14 +2,13 @@
 # Generator scaling: wall time and peak memory of `cargo xtask codegen` (the release-built
 # xtask binary, as `cargo xtask` runs it minus cargo's own start-up) for synthetic specs of
 # 1, 10, 100 and 1000 operations (benches/scripts/synthetic_spec.py). Every run starts from
-# an empty crate folder, so every file is formatted and written.
+# an empty crate folder, so every file is emitted and written.
 #
 #   benches/scripts/codegen_scaling.sh [SIZES...]       (default: 1 10 100 1000)
 #   REPEATS=3        runs per size (the median wall time is reported)
-#   RUSTFMT=...      the formatter the generator runs (default: rustfmt); for example
-#                    RUSTFMT=benches/scripts/no_rustfmt.sh times the generator without it
 #
-# Writes only under target/codegen-scaling/. Needs python3 and GNU time (/usr/bin/time).
+# Writes only under target/codegen-scaling/ (the xtask binary is taken from
+# $CARGO_TARGET_DIR when set). Needs python3 and GNU time (/usr/bin/time).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
@@ -19,11 +18,11 @@ repeats="${REPEATS:-3}"
 [ -x /usr/bin/time ] || { echo "GNU time is missing: apt-get install time" >&2; exit 2; }
 
 cargo build --quiet --release -p acs-codegen --bin xtask
-xtask="$repo/target/release/xtask"
+xtask="${CARGO_TARGET_DIR:-$repo/target}/release/xtask"
 base="target/codegen-scaling"
 mkdir -p "$base"
 
-echo "formatter: ${RUSTFMT:-rustfmt}; $repeats run(s) per size; median wall time, max peak RSS"
+echo "$repeats run(s) per size; median wall time, max peak RSS"
 echo "| operations | files | generated lines | wall s | ms per operation | peak RSS MiB |"
 echo "|---:|---:|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do

@@ -3,11 +3,14 @@
 //! The generator owns exactly the files whose first line carries
 //! [`GENERATED_MARKER`](crate::emit::GENERATED_MARKER); it never touches any other file.
 
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use crate::emit::{GENERATED_MARKER, GeneratedFile};
+use crate::model::Service;
 
 /// The first line of a generated section inside a hand-written file.
 pub const SECTION_BEGIN: &str =
@@ -74,34 +77,61 @@ impl Drift {
     }
 }
 
+/// How one generated file compares with the disk.
+enum Status {
+    Current,
+    Stale,
+    Missing,
+    Foreign,
+}
+
+fn status(repo_root: &Path, file: &GeneratedFile) -> io::Result<Status> {
+    let existing = match fs::read_to_string(repo_root.join(&file.path)) {
+        Ok(existing) => existing,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Status::Missing),
+        Err(e) => return Err(e),
+    };
+    Ok(if file.section {
+        let current = section_of(&existing).map(|(start, end)| &existing[start..end]);
+        if current == Some(file.contents.as_str()) {
+            Status::Current
+        } else {
+            Status::Stale
+        }
+    } else if !is_generated(&existing) {
+        Status::Foreign
+    } else if existing != file.contents {
+        Status::Stale
+    } else {
+        Status::Current
+    })
+}
+
 /// Compares `files` with the disk under `repo_root`; `dirs` are the generated crates'
 /// folders, searched for orphans.
 pub fn drift(repo_root: &Path, files: &[GeneratedFile], dirs: &[String]) -> io::Result<Drift> {
     let mut drift = Drift::default();
     for file in files {
-        if file.section {
-            match fs::read_to_string(repo_root.join(&file.path)) {
-                Ok(existing) => {
-                    let current = section_of(&existing).map(|(start, end)| &existing[start..end]);
-                    if current != Some(file.contents.as_str()) {
-                        drift.stale.push(file.path.clone());
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    drift.missing.push(file.path.clone())
-                }
-                Err(e) => return Err(e),
-            }
-            continue;
-        }
-        match fs::read_to_string(repo_root.join(&file.path)) {
-            Ok(existing) if !is_generated(&existing) => drift.foreign.push(file.path.clone()),
-            Ok(existing) if existing != file.contents => drift.stale.push(file.path.clone()),
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => drift.missing.push(file.path.clone()),
-            Err(e) => return Err(e),
-        }
+        let list = match status(repo_root, file)? {
+            Status::Current => continue,
+            Status::Stale => &mut drift.stale,
+            Status::Missing => &mut drift.missing,
+            Status::Foreign => &mut drift.foreign,
+        };
+        list.push(file.path.clone());
     }
+    let generated: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    drift.orphaned = orphans(repo_root, &generated, dirs)?;
+    Ok(drift)
+}
+
+/// The files with the marker under `dirs` that are not `generated`, in path order.
+fn orphans(
+    repo_root: &Path,
+    generated: &HashSet<&str>,
+    dirs: &[String],
+) -> io::Result<Vec<String>> {
+    let mut orphans = Vec::new();
     for dir in dirs {
         for path in walk(&repo_root.join(dir))? {
             let rel = path
@@ -109,52 +139,146 @@ pub fn drift(repo_root: &Path, files: &[GeneratedFile], dirs: &[String]) -> io::
                 .unwrap_or(&path)
                 .to_string_lossy()
                 .replace('\\', "/");
-            if files.iter().any(|f| f.path == rel) {
+            if generated.contains(rel.as_str()) {
                 continue;
             }
             if fs::read_to_string(&path).is_ok_and(|text| is_generated(&text)) {
-                drift.orphaned.push(rel);
+                orphans.push(rel);
             }
         }
     }
-    drift.orphaned.sort();
-    Ok(drift)
+    orphans.sort();
+    Ok(orphans)
+}
+
+fn refusal(foreign: &[String]) -> io::Error {
+    io::Error::other(format!(
+        "refusing to overwrite files that lack the `{GENERATED_MARKER}` header: {}",
+        foreign.join(", ")
+    ))
 }
 
 /// Brings the disk in line with `files`: writes stale and missing files, deletes orphans.
 /// Refuses (before writing anything) when a hand-written file is in the way.
 pub fn apply(repo_root: &Path, files: &[GeneratedFile], drift: &Drift) -> io::Result<()> {
     if !drift.foreign.is_empty() {
-        return Err(io::Error::other(format!(
-            "refusing to overwrite files that lack the `{GENERATED_MARKER}` header: {}",
-            drift.foreign.join(", ")
-        )));
+        return Err(refusal(&drift.foreign));
     }
-    for file in files
+    let changed: HashSet<&str> = drift
+        .stale
         .iter()
-        .filter(|f| drift.stale.contains(&f.path) || drift.missing.contains(&f.path))
-    {
-        let path = repo_root.join(&file.path);
-        if file.section {
-            // The rest of the file is hand-written: it must exist.
-            let existing = fs::read_to_string(&path).map_err(|e| {
-                io::Error::other(format!(
-                    "{}: {e} (this hand-written file holds a generated section)",
-                    file.path
-                ))
-            })?;
-            fs::write(&path, with_section(&existing, &file.contents))?;
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, &file.contents)?;
+        .chain(&drift.missing)
+        .map(String::as_str)
+        .collect();
+    let writes: Vec<&GeneratedFile> = files
+        .iter()
+        .filter(|f| changed.contains(f.path.as_str()))
+        .collect();
+    let folders: BTreeSet<&Path> = writes
+        .iter()
+        .filter(|f| !f.section)
+        .filter_map(|f| Path::new(&f.path).parent())
+        .collect();
+    for folder in folders {
+        fs::create_dir_all(repo_root.join(folder))?;
+    }
+    for file in writes {
+        write(repo_root, file)?;
     }
     for orphan in &drift.orphaned {
         fs::remove_file(repo_root.join(orphan))?;
     }
     Ok(())
+}
+
+/// What [`sync`] did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Synced {
+    /// Files generated (whole files and sections).
+    pub generated: usize,
+    /// Of those, the ones that differed from the disk and were written.
+    pub written: usize,
+    /// Orphans deleted.
+    pub orphans_removed: usize,
+}
+
+/// Regenerates `services` into `repo_root`, leaving the disk as [`drift`] then [`apply`]
+/// would, but writing each file as soon as it is emitted: `threads` threads emit while one
+/// more compares and writes, so that writing overlaps emitting. Refuses before writing
+/// anything when a hand-written file is in the way of a generated one.
+///
+/// One writer: two threads creating files in one folder were measured no faster than one,
+/// at twice the CPU time (ext4 without a journal, right after the folder was emptied: each
+/// new file makes it scan past the recently freed inodes).
+pub fn sync(repo_root: &Path, services: &[Service], threads: usize) -> io::Result<Synced> {
+    let paths: Vec<String> = services.iter().flat_map(crate::emit::paths).collect();
+    let mut foreign = Vec::new();
+    for path in &paths {
+        match fs::read_to_string(repo_root.join(path)) {
+            Ok(existing) if !is_generated(&existing) => foreign.push(path.clone()),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if !foreign.is_empty() {
+        foreign.sort();
+        return Err(refusal(&foreign));
+    }
+    let folders: BTreeSet<&Path> = paths.iter().filter_map(|p| Path::new(p).parent()).collect();
+    for folder in folders {
+        fs::create_dir_all(repo_root.join(folder))?;
+    }
+    let (sender, receiver) = mpsc::channel::<GeneratedFile>();
+    let mut synced = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || {
+            let mut synced = Synced::default();
+            for file in receiver {
+                synced.generated += 1;
+                match status(repo_root, &file)? {
+                    Status::Current => {}
+                    Status::Stale | Status::Missing => {
+                        write(repo_root, &file)?;
+                        synced.written += 1;
+                    }
+                    Status::Foreign => return Err(refusal(&[file.path])),
+                }
+            }
+            Ok(synced)
+        });
+        for service in services {
+            // A send fails only when the writer stopped on an error, which join reports.
+            crate::emit::emit_each(service, threads, &|file| {
+                let _ = sender.send(file);
+            });
+        }
+        drop(sender);
+        writer
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })?;
+    let generated: HashSet<&str> = paths.iter().map(String::as_str).collect();
+    let dirs: Vec<String> = services.iter().map(|s| s.crate_dir.clone()).collect();
+    for orphan in orphans(repo_root, &generated, &dirs)? {
+        fs::remove_file(repo_root.join(orphan))?;
+        synced.orphans_removed += 1;
+    }
+    Ok(synced)
+}
+
+fn write(repo_root: &Path, file: &GeneratedFile) -> io::Result<()> {
+    let path = repo_root.join(&file.path);
+    if file.section {
+        // The rest of the file is hand-written: it must exist.
+        let existing = fs::read_to_string(&path).map_err(|e| {
+            io::Error::other(format!(
+                "{}: {e} (this hand-written file holds a generated section)",
+                file.path
+            ))
+        })?;
+        return fs::write(&path, with_section(&existing, &file.contents));
+    }
+    fs::write(&path, &file.contents)
 }
 
 /// Whether a file's first line carries the generator's marker.

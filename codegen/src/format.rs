@@ -1,44 +1,29 @@
-//! Formatting generated Rust exactly as `cargo fmt` would, so the two never disagree.
+//! The layout of generated Rust: `prettyplease`, and nothing else.
+//!
+//! `prettyplease` is a library pinned by `Cargo.lock`, so the same spec gives the same bytes
+//! on every machine, whether or not a `rustfmt` is installed, and formatting costs no
+//! process per file. `cargo fmt` leaves the generated modules alone: the generated crate
+//! root declares each of them `#[rustfmt::skip]` (see `emit::lib_rs`), and the crate root
+//! itself is laid out as `rustfmt` would lay it out (`cargo fmt --check` in CI holds it to
+//! that).
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+use proc_macro2::TokenStream;
 
-/// Formats `source` with `rustfmt` (edition 2024, the workspace's settings); returns the
-/// input unchanged, with a warning on stderr, when `rustfmt` cannot be run.
-pub fn rustfmt(source: &str) -> String {
-    match try_rustfmt(source) {
-        Ok(formatted) => formatted,
-        Err(e) => {
-            eprintln!(
-                "warning: rustfmt failed ({e}); the generated file keeps prettyplease's layout"
-            );
-            source.to_owned()
-        }
-    }
+use crate::emit::GENERATED_MARKER;
+
+/// The first lines of a generated Rust file: the `@generated` marker, naming `source`.
+pub fn header(source: &str) -> String {
+    format!("// {GENERATED_MARKER} from {source}. Do not edit.\n\n")
 }
 
-fn try_rustfmt(source: &str) -> std::io::Result<String> {
-    let rustfmt = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
-    let mut child = Command::new(rustfmt)
-        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let mut stdin = child
-        .stdin
-        .take()
-        .ok_or_else(|| std::io::Error::other("no stdin"))?;
-    let input = source.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output()?;
-    writer
-        .join()
-        .map_err(|_| std::io::Error::other("writer thread panicked"))??;
-    if !output.status.success() {
-        return Err(std::io::Error::other(
-            String::from_utf8_lossy(&output.stderr).into_owned(),
-        ));
+/// `tokens` (a file, or items of one) laid out by `prettyplease`. Tokens that do not parse
+/// (a generator bug) are kept visible behind a `compile_error!` instead of panicking.
+pub fn unparse(tokens: TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => prettyplease::unparse(&file),
+        Err(e) => format!(
+            "compile_error!({:?});\n{tokens}\n",
+            format!("generator produced invalid Rust: {e}")
+        ),
     }
-    String::from_utf8(output.stdout).map_err(std::io::Error::other)
 }

@@ -1,10 +1,12 @@
-//! The generator: `api-spec/*.json` → checked model → Rust tokens → formatted files.
+//! The generator: `api-spec/*.json` → checked model → Rust tokens → files laid out by
+//! `prettyplease`.
 //!
 //! ```text
 //! load (serde, errors with file, JSON pointer, line:column)
 //!   → resolve (names, references, path labels, constraints, rules)
 //!   → model (the only input of emission)
-//!   → emit (tokens per kind of output) → prettyplease + rustfmt → files
+//!   → emit (tokens per kind of output, one job per file on every core) → prettyplease
+//!   → files (each written as soon as it is emitted: `files::sync`)
 //! ```
 //! Each stage is a pure function of the previous one; the same spec gives the same bytes.
 
@@ -16,6 +18,7 @@ pub mod import;
 pub mod load;
 pub mod locate;
 pub mod model;
+pub mod parallel;
 pub mod resolve;
 pub mod spec;
 
@@ -42,20 +45,8 @@ pub fn load_model(spec_root: &Path, repo_root: &Path) -> Result<Vec<model::Servi
     }
 }
 
-/// Every generated file for the spec under `spec_root`, formatted with `format`.
-pub fn generate_with(
-    spec_root: &Path,
-    repo_root: &Path,
-    format: &dyn Fn(&str) -> String,
-) -> Result<Vec<GeneratedFile>, SpecErrors> {
-    let services = load_model(spec_root, repo_root)?;
-    Ok(services
-        .iter()
-        .flat_map(|s| emit::emit(s, format))
-        .collect())
-}
-
-/// Every generated file, formatted as `cargo fmt` would.
+/// Every generated file for the spec under `spec_root`, laid out by `prettyplease`.
 pub fn generate(spec_root: &Path, repo_root: &Path) -> Result<Vec<GeneratedFile>, SpecErrors> {
-    generate_with(spec_root, repo_root, &format::rustfmt)
+    let services = load_model(spec_root, repo_root)?;
+    Ok(services.iter().flat_map(emit::emit).collect())
 }

@@ -142,23 +142,27 @@ pub fn load_service(dir: &Path) -> Result<ServiceSources, SpecErrors> {
     }
 }
 
-/// The operation files directly in `dir` (every `*.json` but the service and shapes files).
+/// The operation files directly in `dir` (every `*.json` but the service and shapes files),
+/// parsed on every core.
 fn load_operations(
     dir: &Path,
     errors: &mut Vec<Diagnostic>,
 ) -> Result<Vec<Loaded<OperationFile>>, SpecErrors> {
-    let mut operations = Vec::new();
-    let files = sorted_entries(dir).map_err(|e| SpecErrors(vec![io_error(dir, &e)]))?;
-    for file in files {
+    let mut files = sorted_entries(dir).map_err(|e| SpecErrors(vec![io_error(dir, &e)]))?;
+    files.retain(|file| {
         let is_json = file.is_file() && file.extension().is_some_and(|e| e == "json");
         let name = file
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        if !is_json || name == SERVICE_FILE || name == SHAPES_FILE {
-            continue;
-        }
-        match load_file::<OperationFile>(&file) {
+        is_json && name != SERVICE_FILE && name != SHAPES_FILE
+    });
+    let loaded = crate::parallel::map(&files, crate::parallel::threads(), |file| {
+        load_file::<OperationFile>(file)
+    });
+    let mut operations = Vec::new();
+    for result in loaded {
+        match result {
             Ok(op) => operations.push(op),
             Err(e) => errors.push(e),
         }

@@ -4,32 +4,43 @@
 //! line:column of every value under its JSON pointer (RFC 6901).
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Line and column (both 1-based; the column counts characters) of each value in a file.
+/// The file is scanned the first time a location is asked for: only files with an error
+/// are.
 #[derive(Debug, Default)]
 pub struct Locations {
-    by_pointer: HashMap<String, (usize, usize)>,
+    text: Box<str>,
+    by_pointer: OnceLock<HashMap<String, (usize, usize)>>,
 }
 
 impl Locations {
-    /// Indexes `text`; a malformed tail simply stops the scan.
+    /// Indexes `text` (when first asked); a malformed tail simply stops the scan.
     pub fn index(text: &str) -> Self {
-        let mut scanner = Scanner {
-            chars: text.chars().collect(),
-            pos: 0,
-            line: 1,
-            col: 1,
-            out: HashMap::new(),
-        };
-        scanner.value(String::new());
         Self {
-            by_pointer: scanner.out,
+            text: text.into(),
+            by_pointer: OnceLock::new(),
         }
+    }
+
+    fn by_pointer(&self) -> &HashMap<String, (usize, usize)> {
+        self.by_pointer.get_or_init(|| {
+            let mut scanner = Scanner {
+                chars: self.text.chars().collect(),
+                pos: 0,
+                line: 1,
+                col: 1,
+                out: HashMap::new(),
+            };
+            scanner.value(String::new());
+            scanner.out
+        })
     }
 
     /// Whether a value exists at exactly `pointer`.
     pub fn has(&self, pointer: &str) -> bool {
-        self.by_pointer.contains_key(pointer)
+        self.by_pointer().contains_key(pointer)
     }
 
     /// Where the value at `pointer` starts; for a pointer that does not exist, the closest
@@ -37,7 +48,7 @@ impl Locations {
     pub fn find(&self, pointer: &str) -> (usize, usize) {
         let mut pointer = pointer;
         loop {
-            if let Some(at) = self.by_pointer.get(pointer) {
+            if let Some(at) = self.by_pointer().get(pointer) {
                 return *at;
             }
             match pointer.rfind('/') {

@@ -55,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(model) = acs_codegen::resolve::resolve(&sources, Path::new("")) else {
         return;
     };
-    for file in acs_codegen::emit::emit(&model, &|source: &str| source.to_owned()) {
+    for file in acs_codegen::emit::emit_on(&model, 1) {
         assert!(
             !file
                 .contents

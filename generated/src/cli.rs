@@ -261,7 +261,8 @@ pub fn command() -> Command {
     }
     #[cfg(feature = "clusters")]
     {
-        command = command.subcommand(describe_subaccount_k8s_cluster_user_config_command());
+        command = command
+            .subcommand(describe_subaccount_k8s_cluster_user_config_command());
     }
     #[cfg(feature = "templates")]
     {
@@ -489,7 +490,11 @@ pub fn command() -> Command {
     }
     command
 }
-async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result<(), Failure> {
+async fn dispatch(
+    context: &Context,
+    name: &str,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     match name {
         #[cfg(feature = "clusters")]
         "describe-cluster-detail" => run_describe_cluster_detail(context, matches).await,
@@ -510,7 +515,9 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
         #[cfg(feature = "upgrades")]
         "cancel-cluster-upgrade" => run_cancel_cluster_upgrade(context, matches).await,
         #[cfg(feature = "deprecated")]
-        "cancel-component-upgrade" => run_cancel_component_upgrade(context, matches).await,
+        "cancel-component-upgrade" => {
+            run_cancel_component_upgrade(context, matches).await
+        }
         #[cfg(feature = "others")]
         "cancel-operation-plan" => run_cancel_operation_plan(context, matches).await,
         #[cfg(feature = "tasks")]
@@ -524,15 +531,23 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
         #[cfg(feature = "others")]
         "check-service-role" => run_check_service_role(context, matches).await,
         #[cfg(feature = "node_pools")]
-        "create-autoscaling-config" => run_create_autoscaling_config(context, matches).await,
+        "create-autoscaling-config" => {
+            run_create_autoscaling_config(context, matches).await
+        }
         #[cfg(feature = "clusters")]
         "create-cluster" => run_create_cluster(context, matches).await,
         #[cfg(feature = "others")]
-        "create-cluster-diagnosis" => run_create_cluster_diagnosis(context, matches).await,
+        "create-cluster-diagnosis" => {
+            run_create_cluster_diagnosis(context, matches).await
+        }
         #[cfg(feature = "node_pools")]
-        "create-cluster-node-pool" => run_create_cluster_node_pool(context, matches).await,
+        "create-cluster-node-pool" => {
+            run_create_cluster_node_pool(context, matches).await
+        }
         #[cfg(feature = "deprecated")]
-        "create-kubernetes-trigger" => run_create_kubernetes_trigger(context, matches).await,
+        "create-kubernetes-trigger" => {
+            run_create_kubernetes_trigger(context, matches).await
+        }
         #[cfg(feature = "templates")]
         "create-template" => run_create_template(context, matches).await,
         #[cfg(feature = "triggers")]
@@ -540,7 +555,9 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
         #[cfg(feature = "alerts")]
         "delete-alert-contact" => run_delete_alert_contact(context, matches).await,
         #[cfg(feature = "alerts")]
-        "delete-alert-contact-group" => run_delete_alert_contact_group(context, matches).await,
+        "delete-alert-contact-group" => {
+            run_delete_alert_contact_group(context, matches).await
+        }
         #[cfg(feature = "clusters")]
         "delete-cluster" => run_delete_cluster(context, matches).await,
         #[cfg(feature = "node_pools")]
@@ -548,7 +565,9 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
         #[cfg(feature = "nodes")]
         "delete-cluster-nodes" => run_delete_cluster_nodes(context, matches).await,
         #[cfg(feature = "deprecated")]
-        "delete-kubernetes-trigger" => run_delete_kubernetes_trigger(context, matches).await,
+        "delete-kubernetes-trigger" => {
+            run_delete_kubernetes_trigger(context, matches).await
+        }
         #[cfg(feature = "policies")]
         "delete-policy-instance" => run_delete_policy_instance(context, matches).await,
         #[cfg(feature = "templates")]
@@ -596,9 +615,13 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
             run_describe_cluster_node_pool_detail(context, matches).await
         }
         #[cfg(feature = "node_pools")]
-        "describe-cluster-node-pools" => run_describe_cluster_node_pools(context, matches).await,
+        "describe-cluster-node-pools" => {
+            run_describe_cluster_node_pools(context, matches).await
+        }
         #[cfg(feature = "clusters")]
-        "describe-cluster-resources" => run_describe_cluster_resources(context, matches).await,
+        "describe-cluster-resources" => {
+            run_describe_cluster_resources(context, matches).await
+        }
         #[cfg(feature = "tasks")]
         "describe-cluster-tasks" => run_describe_cluster_tasks(context, matches).await,
         #[cfg(feature = "clusters")]
@@ -634,7 +657,9 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
             run_describe_policy_governance_in_cluster(context, matches).await
         }
         #[cfg(feature = "policies")]
-        "describe-policy-instances" => run_describe_policy_instances(context, matches).await,
+        "describe-policy-instances" => {
+            run_describe_policy_instances(context, matches).await
+        }
         #[cfg(feature = "policies")]
         "describe-policy-instances-status" => {
             run_describe_policy_instances_status(context, matches).await
@@ -648,7 +673,9 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
             run_describe_subaccount_k8s_cluster_user_config(context, matches).await
         }
         #[cfg(feature = "templates")]
-        "describe-template-attribute" => run_describe_template_attribute(context, matches).await,
+        "describe-template-attribute" => {
+            run_describe_template_attribute(context, matches).await
+        }
         #[cfg(feature = "templates")]
         "describe-templates" => run_describe_templates(context, matches).await,
         #[cfg(feature = "triggers")]
@@ -658,7 +685,9 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
             run_describe_user_cluster_namespaces(context, matches).await
         }
         #[cfg(feature = "permissions")]
-        "describe-user-permission" => run_describe_user_permission(context, matches).await,
+        "describe-user-permission" => {
+            run_describe_user_permission(context, matches).await
+        }
         #[cfg(feature = "others")]
         "describe-user-quota" => run_describe_user_quota(context, matches).await,
         #[cfg(feature = "workflows")]
@@ -666,7 +695,9 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
         #[cfg(feature = "node_pools")]
         "fix-node-pool-vuls" => run_fix_node_pool_vuls(context, matches).await,
         #[cfg(feature = "addons")]
-        "get-cluster-addon-instance" => run_get_cluster_addon_instance(context, matches).await,
+        "get-cluster-addon-instance" => {
+            run_get_cluster_addon_instance(context, matches).await
+        }
         #[cfg(feature = "clusters")]
         "get-cluster-check" => run_get_cluster_check(context, matches).await,
         #[cfg(feature = "others")]
@@ -674,7 +705,9 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
             run_get_cluster_diagnosis_check_items(context, matches).await
         }
         #[cfg(feature = "others")]
-        "get-cluster-diagnosis-result" => run_get_cluster_diagnosis_result(context, matches).await,
+        "get-cluster-diagnosis-result" => {
+            run_get_cluster_diagnosis_result(context, matches).await
+        }
         #[cfg(feature = "deprecated")]
         "get-kubernetes-trigger" => run_get_kubernetes_trigger(context, matches).await,
         #[cfg(feature = "upgrades")]
@@ -686,7 +719,9 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
         #[cfg(feature = "addons")]
         "list-addons" => run_list_addons(context, matches).await,
         #[cfg(feature = "addons")]
-        "list-cluster-addon-instances" => run_list_cluster_addon_instances(context, matches).await,
+        "list-cluster-addon-instances" => {
+            run_list_cluster_addon_instances(context, matches).await
+        }
         #[cfg(feature = "clusters")]
         "list-cluster-checks" => run_list_cluster_checks(context, matches).await,
         #[cfg(feature = "others")]
@@ -700,11 +735,15 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
         #[cfg(feature = "addons")]
         "modify-cluster-addon" => run_modify_cluster_addon(context, matches).await,
         #[cfg(feature = "node_pools")]
-        "modify-cluster-node-pool" => run_modify_cluster_node_pool(context, matches).await,
+        "modify-cluster-node-pool" => {
+            run_modify_cluster_node_pool(context, matches).await
+        }
         #[cfg(feature = "tags")]
         "modify-cluster-tags" => run_modify_cluster_tags(context, matches).await,
         #[cfg(feature = "node_pools")]
-        "modify-node-pool-node-config" => run_modify_node_pool_node_config(context, matches).await,
+        "modify-node-pool-node-config" => {
+            run_modify_node_pool_node_config(context, matches).await
+        }
         #[cfg(feature = "policies")]
         "modify-policy-instance" => run_modify_policy_instance(context, matches).await,
         #[cfg(feature = "others")]
@@ -720,9 +759,13 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
         #[cfg(feature = "workflows")]
         "remove-workflow" => run_remove_workflow(context, matches).await,
         #[cfg(feature = "node_pools")]
-        "repair-cluster-node-pool" => run_repair_cluster_node_pool(context, matches).await,
+        "repair-cluster-node-pool" => {
+            run_repair_cluster_node_pool(context, matches).await
+        }
         #[cfg(feature = "deprecated")]
-        "resume-component-upgrade" => run_resume_component_upgrade(context, matches).await,
+        "resume-component-upgrade" => {
+            run_resume_component_upgrade(context, matches).await
+        }
         #[cfg(feature = "tasks")]
         "resume-task" => run_resume_task(context, matches).await,
         #[cfg(feature = "upgrades")]
@@ -742,7 +785,9 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
         #[cfg(feature = "tags")]
         "tag-resources" => run_tag_resources(context, matches).await,
         #[cfg(feature = "addons")]
-        "un-install-cluster-addons" => run_un_install_cluster_addons(context, matches).await,
+        "un-install-cluster-addons" => {
+            run_un_install_cluster_addons(context, matches).await
+        }
         #[cfg(feature = "tags")]
         "untag-resources" => run_untag_resources(context, matches).await,
         #[cfg(feature = "alerts")]
@@ -750,7 +795,9 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
             run_update_contact_group_for_alert(context, matches).await
         }
         #[cfg(feature = "logs")]
-        "update-control-plane-log" => run_update_control_plane_log(context, matches).await,
+        "update-control-plane-log" => {
+            run_update_control_plane_log(context, matches).await
+        }
         #[cfg(feature = "clusters")]
         "update-k8s-cluster-user-config-expire" => {
             run_update_k8s_cluster_user_config_expire(context, matches).await
@@ -768,11 +815,12 @@ async fn dispatch(context: &Context, name: &str, matches: &ArgMatches) -> Result
         #[cfg(feature = "addons")]
         "upgrade-cluster-addons" => run_upgrade_cluster_addons(context, matches).await,
         #[cfg(feature = "node_pools")]
-        "upgrade-cluster-nodepool" => run_upgrade_cluster_nodepool(context, matches).await,
-        other => Err(Failure::new(
-            cli::exit::INVALID,
-            format!("unknown command {other:?}"),
-        )),
+        "upgrade-cluster-nodepool" => {
+            run_upgrade_cluster_nodepool(context, matches).await
+        }
+        other => {
+            Err(Failure::new(cli::exit::INVALID, format!("unknown command {other:?}")))
+        }
     }
 }
 #[cfg(feature = "clusters")]
@@ -6060,7 +6108,10 @@ async fn run_describe_cluster_nodes(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "tasks")]
-async fn run_describe_task_info(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_describe_task_info(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::describe_task_info::DescribeTaskInfoRequest,
@@ -6114,26 +6165,31 @@ async fn run_scale_cluster_node_pool(
                 },
             };
             return cli::execute_and_wait(
-                context,
-                request,
-                extras,
-                follow,
-                cli::wait_timeout(matches),
-            )
-            .await;
+                    context,
+                    request,
+                    extras,
+                    follow,
+                    cli::wait_timeout(matches),
+                )
+                .await;
         }
     }
     #[cfg(not(feature = "tasks"))]
     if matches.get_flag("wait") {
-        return Err(Failure::new(
-            cli::exit::INVALID,
-            "--wait needs the `tasks` feature of the generated crate",
-        ));
+        return Err(
+            Failure::new(
+                cli::exit::INVALID,
+                "--wait needs the `tasks` feature of the generated crate",
+            ),
+        );
     }
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "clusters")]
-async fn run_scale_out_cluster(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_scale_out_cluster(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,
@@ -6273,45 +6329,48 @@ async fn run_scale_out_cluster(context: &Context, matches: &ArgMatches) -> Resul
     {
         if matches.get_flag("wait") {
             let follow = cli::Follow {
-                request:
-                    |answer: &crate::operations::scale_out_cluster::ScaleOutClusterResponse| {
-                        Some(
-                            crate::operations::describe_task_info::DescribeTaskInfoRequest {
-                                task_id: answer.task_id.clone()?,
-                                ..Default::default()
-                            },
-                        )
-                    },
-                describe:
-                    |answer: &crate::operations::scale_out_cluster::ScaleOutClusterResponse| {
-                        format!(
-                            "{} {}",
-                            "task id",
-                            answer.task_id.as_deref().unwrap_or("(none)")
-                        )
-                    },
+                request: |
+                    answer: &crate::operations::scale_out_cluster::ScaleOutClusterResponse|
+                {
+                    Some(crate::operations::describe_task_info::DescribeTaskInfoRequest {
+                        task_id: answer.task_id.clone()?,
+                        ..Default::default()
+                    })
+                },
+                describe: |
+                    answer: &crate::operations::scale_out_cluster::ScaleOutClusterResponse|
+                {
+                    format!(
+                        "{} {}", "task id", answer.task_id.as_deref().unwrap_or("(none)")
+                    )
+                },
             };
             return cli::execute_and_wait(
-                context,
-                request,
-                extras,
-                follow,
-                cli::wait_timeout(matches),
-            )
-            .await;
+                    context,
+                    request,
+                    extras,
+                    follow,
+                    cli::wait_timeout(matches),
+                )
+                .await;
         }
     }
     #[cfg(not(feature = "tasks"))]
     if matches.get_flag("wait") {
-        return Err(Failure::new(
-            cli::exit::INVALID,
-            "--wait needs the `tasks` feature of the generated crate",
-        ));
+        return Err(
+            Failure::new(
+                cli::exit::INVALID,
+                "--wait needs the `tasks` feature of the generated crate",
+            ),
+        );
     }
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "nodes")]
-async fn run_attach_instances(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_attach_instances(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,
@@ -6466,7 +6525,10 @@ async fn run_cancel_component_upgrade(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "others")]
-async fn run_cancel_operation_plan(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_cancel_operation_plan(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::cancel_operation_plan::CancelOperationPlanRequest,
@@ -6477,7 +6539,10 @@ async fn run_cancel_operation_plan(context: &Context, matches: &ArgMatches) -> R
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "tasks")]
-async fn run_cancel_task(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_cancel_task(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::cancel_task::CancelTaskRequest,
@@ -6488,7 +6553,10 @@ async fn run_cancel_task(context: &Context, matches: &ArgMatches) -> Result<(), 
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "workflows")]
-async fn run_cancel_workflow(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_cancel_workflow(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,
@@ -6521,7 +6589,10 @@ async fn run_check_control_plane_log_enable(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "others")]
-async fn run_check_service_role(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_check_service_role(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = cli::read_body(matches)?;
     let (request, extras) = cli::parse_request::<
         crate::operations::check_service_role::CheckServiceRoleRequest,
@@ -6655,16 +6726,12 @@ async fn run_create_autoscaling_config(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "clusters")]
-async fn run_create_cluster(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_create_cluster(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
-    cli::set_body_flag(
-        &mut body,
-        matches,
-        "body:name",
-        "name",
-        "name",
-        FlagKind::Text,
-    )?;
+    cli::set_body_flag(&mut body, matches, "body:name", "name", "name", FlagKind::Text)?;
     cli::set_body_flag(
         &mut body,
         matches,
@@ -7260,14 +7327,7 @@ async fn run_create_cluster_diagnosis(
     matches: &ArgMatches,
 ) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
-    cli::set_body_flag(
-        &mut body,
-        matches,
-        "body:type",
-        "type",
-        "type",
-        FlagKind::Text,
-    )?;
+    cli::set_body_flag(&mut body, matches, "body:type", "type", "type", FlagKind::Text)?;
     let (mut request, extras) = cli::parse_request::<
         crate::operations::create_cluster_diagnosis::CreateClusterDiagnosisRequest,
     >(body, context.no_validate())?;
@@ -7344,30 +7404,19 @@ async fn run_create_kubernetes_trigger(
         "action",
         FlagKind::Text,
     )?;
-    cli::set_body_flag(
-        &mut body,
-        matches,
-        "body:type",
-        "type",
-        "type",
-        FlagKind::Text,
-    )?;
+    cli::set_body_flag(&mut body, matches, "body:type", "type", "type", FlagKind::Text)?;
     let (request, extras) = cli::parse_request::<
         crate::operations::create_kubernetes_trigger::CreateKubernetesTriggerRequest,
     >(body, context.no_validate())?;
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "templates")]
-async fn run_create_template(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_create_template(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
-    cli::set_body_flag(
-        &mut body,
-        matches,
-        "body:name",
-        "name",
-        "name",
-        FlagKind::Text,
-    )?;
+    cli::set_body_flag(&mut body, matches, "body:name", "name", "name", FlagKind::Text)?;
     cli::set_body_flag(
         &mut body,
         matches,
@@ -7376,14 +7425,7 @@ async fn run_create_template(context: &Context, matches: &ArgMatches) -> Result<
         "template",
         FlagKind::Text,
     )?;
-    cli::set_body_flag(
-        &mut body,
-        matches,
-        "body:tags",
-        "tags",
-        "tags",
-        FlagKind::Text,
-    )?;
+    cli::set_body_flag(&mut body, matches, "body:tags", "tags", "tags", FlagKind::Text)?;
     cli::set_body_flag(
         &mut body,
         matches,
@@ -7406,7 +7448,10 @@ async fn run_create_template(context: &Context, matches: &ArgMatches) -> Result<
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "triggers")]
-async fn run_create_trigger(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_create_trigger(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,
@@ -7432,14 +7477,7 @@ async fn run_create_trigger(context: &Context, matches: &ArgMatches) -> Result<(
         "action",
         FlagKind::Text,
     )?;
-    cli::set_body_flag(
-        &mut body,
-        matches,
-        "body:type",
-        "type",
-        "type",
-        FlagKind::Text,
-    )?;
+    cli::set_body_flag(&mut body, matches, "body:type", "type", "type", FlagKind::Text)?;
     let (mut request, extras) = cli::parse_request::<
         crate::operations::create_trigger::CreateTriggerRequest,
     >(body, context.no_validate())?;
@@ -7449,7 +7487,10 @@ async fn run_create_trigger(context: &Context, matches: &ArgMatches) -> Result<(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "alerts")]
-async fn run_delete_alert_contact(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_delete_alert_contact(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::delete_alert_contact::DeleteAlertContactRequest,
@@ -7469,12 +7510,17 @@ async fn run_delete_alert_contact_group(
         crate::operations::delete_alert_contact_group::DeleteAlertContactGroupRequest,
     >(body, context.no_validate())?;
     if let Some(value) = matches.get_one::<String>("query:contact_group_ids") {
-        request.contact_group_ids = Some(cli::parse_json_flag(value, "contact-group-ids")?);
+        request.contact_group_ids = Some(
+            cli::parse_json_flag(value, "contact-group-ids")?,
+        );
     }
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "clusters")]
-async fn run_delete_cluster(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_delete_cluster(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::delete_cluster::DeleteClusterRequest,
@@ -7483,13 +7529,17 @@ async fn run_delete_cluster(context: &Context, matches: &ArgMatches) -> Result<(
         request.cluster_id = cli::parse_flag(value, "cluster-id")?;
     }
     if let Some(value) = matches.get_one::<String>("query:retain_all_resources") {
-        request.retain_all_resources = Some(cli::parse_flag(value, "retain-all-resources")?);
+        request.retain_all_resources = Some(
+            cli::parse_flag(value, "retain-all-resources")?,
+        );
     }
     if let Some(value) = matches.get_one::<String>("query:keep_slb") {
         request.keep_slb = Some(cli::parse_flag(value, "keep-slb")?);
     }
     if let Some(value) = matches.get_one::<String>("query:retain_resources") {
-        request.retain_resources = Some(cli::parse_json_flag(value, "retain-resources")?);
+        request.retain_resources = Some(
+            cli::parse_json_flag(value, "retain-resources")?,
+        );
     }
     if let Some(value) = matches.get_one::<String>("query:delete_options") {
         request.delete_options = Some(cli::parse_json_flag(value, "delete-options")?);
@@ -7517,7 +7567,10 @@ async fn run_delete_cluster_nodepool(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "nodes")]
-async fn run_delete_cluster_nodes(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_delete_cluster_nodes(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,
@@ -7578,7 +7631,10 @@ async fn run_delete_policy_instance(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "templates")]
-async fn run_delete_template(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_delete_template(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::delete_template::DeleteTemplateRequest,
@@ -7589,7 +7645,10 @@ async fn run_delete_template(context: &Context, matches: &ArgMatches) -> Result<
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "triggers")]
-async fn run_delete_trigger(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_delete_trigger(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::delete_trigger::DeleteTriggerRequest,
@@ -7628,7 +7687,10 @@ async fn run_deploy_policy_instance(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "workflows")]
-async fn run_descirbe_workflow(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_descirbe_workflow(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::descirbe_workflow::DescirbeWorkflowRequest,
@@ -7639,7 +7701,10 @@ async fn run_descirbe_workflow(context: &Context, matches: &ArgMatches) -> Resul
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "addons")]
-async fn run_describe_addon(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_describe_addon(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::describe_addon::DescribeAddonRequest,
@@ -7671,7 +7736,10 @@ async fn run_describe_addon(context: &Context, matches: &ArgMatches) -> Result<(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "addons")]
-async fn run_describe_addons(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_describe_addons(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::describe_addons::DescribeAddonsRequest,
@@ -7808,14 +7876,7 @@ async fn run_describe_cluster_attach_scripts(
         "keep_instance_name",
         FlagKind::Boolean,
     )?;
-    cli::set_body_flag(
-        &mut body,
-        matches,
-        "body:arch",
-        "arch",
-        "arch",
-        FlagKind::Text,
-    )?;
+    cli::set_body_flag(&mut body, matches, "body:arch", "arch", "arch", FlagKind::Text)?;
     cli::set_body_flag(
         &mut body,
         matches,
@@ -7856,7 +7917,10 @@ async fn run_describe_cluster_events(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "clusters")]
-async fn run_describe_cluster_logs(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_describe_cluster_logs(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::describe_cluster_logs::DescribeClusterLogsRequest,
@@ -7913,7 +7977,9 @@ async fn run_describe_cluster_resources(
         request.cluster_id = cli::parse_flag(value, "cluster-id")?;
     }
     if let Some(value) = matches.get_one::<String>("query:with_addon_resources") {
-        request.with_addon_resources = Some(cli::parse_flag(value, "with-addon-resources")?);
+        request.with_addon_resources = Some(
+            cli::parse_flag(value, "with-addon-resources")?,
+        );
     }
     cli::execute(context, request, extras).await
 }
@@ -7953,8 +8019,9 @@ async fn run_describe_cluster_user_kubeconfig(
         request.private_ip_address = Some(cli::parse_flag(value, "private-ip-address")?);
     }
     if let Some(value) = matches.get_one::<String>("query:temporary_duration_minutes") {
-        request.temporary_duration_minutes =
-            Some(cli::parse_flag(value, "temporary-duration-minutes")?);
+        request.temporary_duration_minutes = Some(
+            cli::parse_flag(value, "temporary-duration-minutes")?,
+        );
     }
     cli::execute(context, request, extras).await
 }
@@ -7976,7 +8043,10 @@ async fn run_describe_cluster_v2_user_kubeconfig(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "clusters")]
-async fn run_describe_cluster_vuls(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_describe_cluster_vuls(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::describe_cluster_vuls::DescribeClusterVulsRequest,
@@ -7987,7 +8057,10 @@ async fn run_describe_cluster_vuls(context: &Context, matches: &ArgMatches) -> R
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "deprecated")]
-async fn run_describe_clusters(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_describe_clusters(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::describe_clusters::DescribeClustersRequest,
@@ -8001,7 +8074,10 @@ async fn run_describe_clusters(context: &Context, matches: &ArgMatches) -> Resul
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "clusters")]
-async fn run_describe_clusters_v1(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_describe_clusters_v1(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::describe_clusters_v1::DescribeClustersV1Request,
@@ -8033,7 +8109,10 @@ async fn run_describe_clusters_v1(context: &Context, matches: &ArgMatches) -> Re
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "events")]
-async fn run_describe_events(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_describe_events(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::describe_events::DescribeEventsRequest,
@@ -8100,8 +8179,9 @@ async fn run_describe_kubernetes_version_metadata(
         request.mode = Some(cli::parse_flag(value, "mode")?);
     }
     if let Some(value) = matches.get_one::<String>("query:query_upgradable_version") {
-        request.query_upgradable_version =
-            Some(cli::parse_flag(value, "query-upgradable-version")?);
+        request.query_upgradable_version = Some(
+            cli::parse_flag(value, "query-upgradable-version")?,
+        );
     }
     cli::execute(context, request, extras).await
 }
@@ -8126,7 +8206,10 @@ async fn run_describe_node_pool_vuls(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "policies")]
-async fn run_describe_policies(context: &Context, _matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_describe_policies(
+    context: &Context,
+    _matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (request, extras) = cli::parse_request::<
         crate::operations::describe_policies::DescribePoliciesRequest,
@@ -8237,8 +8320,9 @@ async fn run_describe_subaccount_k8s_cluster_user_config(
         request.private_ip_address = Some(cli::parse_flag(value, "private-ip-address")?);
     }
     if let Some(value) = matches.get_one::<String>("query:temporary_duration_minutes") {
-        request.temporary_duration_minutes =
-            Some(cli::parse_flag(value, "temporary-duration-minutes")?);
+        request.temporary_duration_minutes = Some(
+            cli::parse_flag(value, "temporary-duration-minutes")?,
+        );
     }
     cli::execute(context, request, extras).await
 }
@@ -8260,7 +8344,10 @@ async fn run_describe_template_attribute(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "templates")]
-async fn run_describe_templates(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_describe_templates(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::describe_templates::DescribeTemplatesRequest,
@@ -8277,7 +8364,10 @@ async fn run_describe_templates(context: &Context, matches: &ArgMatches) -> Resu
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "triggers")]
-async fn run_describe_trigger(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_describe_trigger(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::describe_trigger::DescribeTriggerRequest,
@@ -8328,7 +8418,10 @@ async fn run_describe_user_permission(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "others")]
-async fn run_describe_user_quota(context: &Context, _matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_describe_user_quota(
+    context: &Context,
+    _matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (request, extras) = cli::parse_request::<
         crate::operations::describe_user_quota::DescribeUserQuotaRequest,
@@ -8336,7 +8429,10 @@ async fn run_describe_user_quota(context: &Context, _matches: &ArgMatches) -> Re
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "workflows")]
-async fn run_describe_workflows(context: &Context, _matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_describe_workflows(
+    context: &Context,
+    _matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (request, extras) = cli::parse_request::<
         crate::operations::describe_workflows::DescribeWorkflowsRequest,
@@ -8344,7 +8440,10 @@ async fn run_describe_workflows(context: &Context, _matches: &ArgMatches) -> Res
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "node_pools")]
-async fn run_fix_node_pool_vuls(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_fix_node_pool_vuls(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,
@@ -8383,7 +8482,10 @@ async fn run_get_cluster_addon_instance(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "clusters")]
-async fn run_get_cluster_check(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_get_cluster_check(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::get_cluster_check::GetClusterCheckRequest,
@@ -8457,7 +8559,10 @@ async fn run_get_kubernetes_trigger(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "upgrades")]
-async fn run_get_upgrade_status(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_get_upgrade_status(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::get_upgrade_status::GetUpgradeStatusRequest,
@@ -8468,7 +8573,10 @@ async fn run_get_upgrade_status(context: &Context, matches: &ArgMatches) -> Resu
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "permissions")]
-async fn run_grant_permissions(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_grant_permissions(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = cli::read_payload(matches)?;
     let (mut request, extras) = cli::parse_request::<
         crate::operations::grant_permissions::GrantPermissionsRequest,
@@ -8493,7 +8601,10 @@ async fn run_install_cluster_addons(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "addons")]
-async fn run_list_addons(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_list_addons(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::list_addons::ListAddonsRequest,
@@ -8533,7 +8644,10 @@ async fn run_list_cluster_addon_instances(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "clusters")]
-async fn run_list_cluster_checks(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_list_cluster_checks(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::list_cluster_checks::ListClusterChecksRequest,
@@ -8550,7 +8664,10 @@ async fn run_list_cluster_checks(context: &Context, matches: &ArgMatches) -> Res
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "others")]
-async fn run_list_operation_plans(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_list_operation_plans(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::list_operation_plans::ListOperationPlansRequest,
@@ -8564,7 +8681,10 @@ async fn run_list_operation_plans(context: &Context, matches: &ArgMatches) -> Re
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "tags")]
-async fn run_list_tag_resources(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_list_tag_resources(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::list_tag_resources::ListTagResourcesRequest,
@@ -8587,7 +8707,10 @@ async fn run_list_tag_resources(context: &Context, matches: &ArgMatches) -> Resu
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "clusters")]
-async fn run_migrate_cluster(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_migrate_cluster(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,
@@ -8614,7 +8737,10 @@ async fn run_migrate_cluster(context: &Context, matches: &ArgMatches) -> Result<
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "clusters")]
-async fn run_modify_cluster(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_modify_cluster(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,
@@ -8697,7 +8823,10 @@ async fn run_modify_cluster(context: &Context, matches: &ArgMatches) -> Result<(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "addons")]
-async fn run_modify_cluster_addon(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_modify_cluster_addon(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,
@@ -8752,7 +8881,10 @@ async fn run_modify_cluster_node_pool(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "tags")]
-async fn run_modify_cluster_tags(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_modify_cluster_tags(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = cli::read_payload(matches)?;
     let (mut request, extras) = cli::parse_request::<
         crate::operations::modify_cluster_tags::ModifyClusterTagsRequest,
@@ -8813,7 +8945,10 @@ async fn run_modify_policy_instance(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "others")]
-async fn run_open_ack_service(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_open_ack_service(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::open_ack_service::OpenAckServiceRequest,
@@ -8824,7 +8959,10 @@ async fn run_open_ack_service(context: &Context, matches: &ArgMatches) -> Result
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "upgrades")]
-async fn run_pause_cluster_upgrade(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_pause_cluster_upgrade(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::pause_cluster_upgrade::PauseClusterUpgradeRequest,
@@ -8895,7 +9033,10 @@ async fn run_remove_node_pool_nodes(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "workflows")]
-async fn run_remove_workflow(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_remove_workflow(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::remove_workflow::RemoveWorkflowRequest,
@@ -8948,7 +9089,10 @@ async fn run_resume_component_upgrade(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "tasks")]
-async fn run_resume_task(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_resume_task(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::resume_task::ResumeTaskRequest,
@@ -8973,16 +9117,12 @@ async fn run_resume_upgrade_cluster(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "clusters")]
-async fn run_run_cluster_check(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_run_cluster_check(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
-    cli::set_body_flag(
-        &mut body,
-        matches,
-        "body:type",
-        "type",
-        "type",
-        FlagKind::Text,
-    )?;
+    cli::set_body_flag(&mut body, matches, "body:type", "type", "type", FlagKind::Text)?;
     cli::set_body_flag(
         &mut body,
         matches,
@@ -9000,7 +9140,10 @@ async fn run_run_cluster_check(context: &Context, matches: &ArgMatches) -> Resul
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "clusters")]
-async fn run_scan_cluster_vuls(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_scan_cluster_vuls(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::scan_cluster_vuls::ScanClusterVulsRequest,
@@ -9011,7 +9154,10 @@ async fn run_scan_cluster_vuls(context: &Context, matches: &ArgMatches) -> Resul
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "alerts")]
-async fn run_start_alert(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_start_alert(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,
@@ -9038,7 +9184,10 @@ async fn run_start_alert(context: &Context, matches: &ArgMatches) -> Result<(), 
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "workflows")]
-async fn run_start_workflow(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_start_workflow(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,
@@ -9239,7 +9388,10 @@ async fn run_sync_cluster_node_pool(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "tags")]
-async fn run_tag_resources(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_tag_resources(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,
@@ -9277,7 +9429,10 @@ async fn run_un_install_cluster_addons(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "tags")]
-async fn run_untag_resources(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_untag_resources(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let body = serde_json::Map::new();
     let (mut request, extras) = cli::parse_request::<
         crate::operations::untag_resources::UntagResourcesRequest,
@@ -9365,14 +9520,7 @@ async fn run_update_k8s_cluster_user_config_expire(
         "expire_hour",
         FlagKind::Integer,
     )?;
-    cli::set_body_flag(
-        &mut body,
-        matches,
-        "body:user",
-        "user",
-        "user",
-        FlagKind::Text,
-    )?;
+    cli::set_body_flag(&mut body, matches, "body:user", "user", "user", FlagKind::Text)?;
     let (mut request, extras) = cli::parse_request::<
         crate::operations::update_k8s_cluster_user_config_expire::UpdateK8sClusterUserConfigExpireRequest,
     >(body, context.no_validate())?;
@@ -9420,7 +9568,10 @@ async fn run_update_resources_delete_protection(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "templates")]
-async fn run_update_template(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_update_template(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,
@@ -9430,22 +9581,8 @@ async fn run_update_template(context: &Context, matches: &ArgMatches) -> Result<
         "description",
         FlagKind::Text,
     )?;
-    cli::set_body_flag(
-        &mut body,
-        matches,
-        "body:name",
-        "name",
-        "name",
-        FlagKind::Text,
-    )?;
-    cli::set_body_flag(
-        &mut body,
-        matches,
-        "body:tags",
-        "tags",
-        "tags",
-        FlagKind::Text,
-    )?;
+    cli::set_body_flag(&mut body, matches, "body:name", "name", "name", FlagKind::Text)?;
+    cli::set_body_flag(&mut body, matches, "body:tags", "tags", "tags", FlagKind::Text)?;
     cli::set_body_flag(
         &mut body,
         matches,
@@ -9488,7 +9625,10 @@ async fn run_update_user_permissions(
     cli::execute(context, request, extras).await
 }
 #[cfg(feature = "upgrades")]
-async fn run_upgrade_cluster(context: &Context, matches: &ArgMatches) -> Result<(), Failure> {
+async fn run_upgrade_cluster(
+    context: &Context,
+    matches: &ArgMatches,
+) -> Result<(), Failure> {
     let mut body = cli::read_body(matches)?;
     cli::set_body_flag(
         &mut body,

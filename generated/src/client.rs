@@ -113,8 +113,9 @@ impl Client {
     #[cfg(feature = "nodes")]
     pub fn attach_instances(
         &self,
-    ) -> crate::operations::attach_instances::AttachInstancesRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::attach_instances::AttachInstancesRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::attach_instances::AttachInstancesRequestBuilder::from_parts(
             crate::operations::attach_instances::AttachInstancesRequest::default(),
             self.inner.call(),
@@ -128,7 +129,7 @@ impl Client {
         &self,
     ) -> crate::operations::attach_instances_to_node_pool::AttachInstancesToNodePoolRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::attach_instances_to_node_pool::AttachInstancesToNodePoolRequestBuilder::from_parts(
             crate::operations::attach_instances_to_node_pool::AttachInstancesToNodePoolRequest::default(),
             self.inner.call(),
@@ -192,7 +193,9 @@ impl Client {
     #[cfg(feature = "tasks")]
     pub fn cancel_task(
         &self,
-    ) -> crate::operations::cancel_task::CancelTaskRequestBuilder<acs_runtime::client::Call> {
+    ) -> crate::operations::cancel_task::CancelTaskRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::cancel_task::CancelTaskRequestBuilder::from_parts(
             crate::operations::cancel_task::CancelTaskRequest::default(),
             self.inner.call(),
@@ -209,8 +212,9 @@ impl Client {
     #[deprecated(note = "Deprecated in the API metadata.")]
     pub fn cancel_workflow(
         &self,
-    ) -> crate::operations::cancel_workflow::CancelWorkflowRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::cancel_workflow::CancelWorkflowRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::cancel_workflow::CancelWorkflowRequestBuilder::from_parts(
             crate::operations::cancel_workflow::CancelWorkflowRequest::default(),
             self.inner.call(),
@@ -224,7 +228,7 @@ impl Client {
         &self,
     ) -> crate::operations::check_control_plane_log_enable::CheckControlPlaneLogEnableRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::check_control_plane_log_enable::CheckControlPlaneLogEnableRequestBuilder::from_parts(
             crate::operations::check_control_plane_log_enable::CheckControlPlaneLogEnableRequest::default(),
             self.inner.call(),
@@ -272,8 +276,9 @@ impl Client {
     #[cfg(feature = "clusters")]
     pub fn create_cluster(
         &self,
-    ) -> crate::operations::create_cluster::CreateClusterRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::create_cluster::CreateClusterRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::create_cluster::CreateClusterRequestBuilder::from_parts(
             crate::operations::create_cluster::CreateClusterRequest::default(),
             self.inner.call(),
@@ -332,8 +337,9 @@ impl Client {
     #[cfg(feature = "templates")]
     pub fn create_template(
         &self,
-    ) -> crate::operations::create_template::CreateTemplateRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::create_template::CreateTemplateRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::create_template::CreateTemplateRequestBuilder::from_parts(
             crate::operations::create_template::CreateTemplateRequest::default(),
             self.inner.call(),
@@ -347,8 +353,9 @@ impl Client {
     #[cfg(feature = "triggers")]
     pub fn create_trigger(
         &self,
-    ) -> crate::operations::create_trigger::CreateTriggerRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::create_trigger::CreateTriggerRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::create_trigger::CreateTriggerRequestBuilder::from_parts(
             crate::operations::create_trigger::CreateTriggerRequest::default(),
             self.inner.call(),
@@ -388,8 +395,9 @@ impl Client {
     #[cfg(feature = "clusters")]
     pub fn delete_cluster(
         &self,
-    ) -> crate::operations::delete_cluster::DeleteClusterRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::delete_cluster::DeleteClusterRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::delete_cluster::DeleteClusterRequestBuilder::from_parts(
             crate::operations::delete_cluster::DeleteClusterRequest::default(),
             self.inner.call(),
@@ -467,8 +475,9 @@ impl Client {
     #[cfg(feature = "templates")]
     pub fn delete_template(
         &self,
-    ) -> crate::operations::delete_template::DeleteTemplateRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::delete_template::DeleteTemplateRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::delete_template::DeleteTemplateRequestBuilder::from_parts(
             crate::operations::delete_template::DeleteTemplateRequest::default(),
             self.inner.call(),
@@ -480,8 +489,9 @@ impl Client {
     #[cfg(feature = "triggers")]
     pub fn delete_trigger(
         &self,
-    ) -> crate::operations::delete_trigger::DeleteTriggerRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::delete_trigger::DeleteTriggerRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::delete_trigger::DeleteTriggerRequestBuilder::from_parts(
             crate::operations::delete_trigger::DeleteTriggerRequest::default(),
             self.inner.call(),
@@ -526,8 +536,9 @@ impl Client {
     #[cfg(feature = "addons")]
     pub fn describe_addon(
         &self,
-    ) -> crate::operations::describe_addon::DescribeAddonRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::describe_addon::DescribeAddonRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::describe_addon::DescribeAddonRequestBuilder::from_parts(
             crate::operations::describe_addon::DescribeAddonRequest::default(),
             self.inner.call(),
@@ -544,8 +555,9 @@ impl Client {
     #[deprecated(note = "Deprecated in the API metadata.")]
     pub fn describe_addons(
         &self,
-    ) -> crate::operations::describe_addons::DescribeAddonsRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::describe_addons::DescribeAddonsRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::describe_addons::DescribeAddonsRequestBuilder::from_parts(
             crate::operations::describe_addons::DescribeAddonsRequest::default(),
             self.inner.call(),
@@ -564,7 +576,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_cluster_addon_instance::DescribeClusterAddonInstanceRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_cluster_addon_instance::DescribeClusterAddonInstanceRequestBuilder::from_parts(
             crate::operations::describe_cluster_addon_instance::DescribeClusterAddonInstanceRequest::default(),
             self.inner.call(),
@@ -583,7 +595,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_cluster_addon_metadata::DescribeClusterAddonMetadataRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_cluster_addon_metadata::DescribeClusterAddonMetadataRequestBuilder::from_parts(
             crate::operations::describe_cluster_addon_metadata::DescribeClusterAddonMetadataRequest::default(),
             self.inner.call(),
@@ -602,7 +614,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_cluster_addon_upgrade_status::DescribeClusterAddonUpgradeStatusRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_cluster_addon_upgrade_status::DescribeClusterAddonUpgradeStatusRequestBuilder::from_parts(
             crate::operations::describe_cluster_addon_upgrade_status::DescribeClusterAddonUpgradeStatusRequest::default(),
             self.inner.call(),
@@ -621,7 +633,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_cluster_addons_upgrade_status::DescribeClusterAddonsUpgradeStatusRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_cluster_addons_upgrade_status::DescribeClusterAddonsUpgradeStatusRequestBuilder::from_parts(
             crate::operations::describe_cluster_addons_upgrade_status::DescribeClusterAddonsUpgradeStatusRequest::default(),
             self.inner.call(),
@@ -640,7 +652,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_cluster_addons_version::DescribeClusterAddonsVersionRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_cluster_addons_version::DescribeClusterAddonsVersionRequestBuilder::from_parts(
             crate::operations::describe_cluster_addons_version::DescribeClusterAddonsVersionRequest::default(),
             self.inner.call(),
@@ -654,7 +666,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_cluster_attach_scripts::DescribeClusterAttachScriptsRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_cluster_attach_scripts::DescribeClusterAttachScriptsRequestBuilder::from_parts(
             crate::operations::describe_cluster_attach_scripts::DescribeClusterAttachScriptsRequest::default(),
             self.inner.call(),
@@ -696,7 +708,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_cluster_node_pool_detail::DescribeClusterNodePoolDetailRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_cluster_node_pool_detail::DescribeClusterNodePoolDetailRequestBuilder::from_parts(
             crate::operations::describe_cluster_node_pool_detail::DescribeClusterNodePoolDetailRequest::default(),
             self.inner.call(),
@@ -754,7 +766,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_cluster_user_kubeconfig::DescribeClusterUserKubeconfigRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_cluster_user_kubeconfig::DescribeClusterUserKubeconfigRequestBuilder::from_parts(
             crate::operations::describe_cluster_user_kubeconfig::DescribeClusterUserKubeconfigRequest::default(),
             self.inner.call(),
@@ -773,7 +785,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_cluster_v2_user_kubeconfig::DescribeClusterV2UserKubeconfigRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_cluster_v2_user_kubeconfig::DescribeClusterV2UserKubeconfigRequestBuilder::from_parts(
             crate::operations::describe_cluster_v2_user_kubeconfig::DescribeClusterV2UserKubeconfigRequest::default(),
             self.inner.call(),
@@ -832,8 +844,9 @@ impl Client {
     #[cfg(feature = "events")]
     pub fn describe_events(
         &self,
-    ) -> crate::operations::describe_events::DescribeEventsRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::describe_events::DescribeEventsRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::describe_events::DescribeEventsRequestBuilder::from_parts(
             crate::operations::describe_events::DescribeEventsRequest::default(),
             self.inner.call(),
@@ -868,7 +881,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_kubernetes_version_metadata::DescribeKubernetesVersionMetadataRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_kubernetes_version_metadata::DescribeKubernetesVersionMetadataRequestBuilder::from_parts(
             crate::operations::describe_kubernetes_version_metadata::DescribeKubernetesVersionMetadataRequest::default(),
             self.inner.call(),
@@ -924,7 +937,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_policy_governance_in_cluster::DescribePolicyGovernanceInClusterRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_policy_governance_in_cluster::DescribePolicyGovernanceInClusterRequestBuilder::from_parts(
             crate::operations::describe_policy_governance_in_cluster::DescribePolicyGovernanceInClusterRequest::default(),
             self.inner.call(),
@@ -952,7 +965,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_policy_instances_status::DescribePolicyInstancesStatusRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_policy_instances_status::DescribePolicyInstancesStatusRequestBuilder::from_parts(
             crate::operations::describe_policy_instances_status::DescribePolicyInstancesStatusRequest::default(),
             self.inner.call(),
@@ -966,7 +979,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_resources_delete_protection::DescribeResourcesDeleteProtectionRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_resources_delete_protection::DescribeResourcesDeleteProtectionRequestBuilder::from_parts(
             crate::operations::describe_resources_delete_protection::DescribeResourcesDeleteProtectionRequest::default(),
             self.inner.call(),
@@ -982,7 +995,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_subaccount_k8s_cluster_user_config::DescribeSubaccountK8sClusterUserConfigRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_subaccount_k8s_cluster_user_config::DescribeSubaccountK8sClusterUserConfigRequestBuilder::from_parts(
             crate::operations::describe_subaccount_k8s_cluster_user_config::DescribeSubaccountK8sClusterUserConfigRequest::default(),
             self.inner.call(),
@@ -1022,8 +1035,9 @@ impl Client {
     #[cfg(feature = "triggers")]
     pub fn describe_trigger(
         &self,
-    ) -> crate::operations::describe_trigger::DescribeTriggerRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::describe_trigger::DescribeTriggerRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::describe_trigger::DescribeTriggerRequestBuilder::from_parts(
             crate::operations::describe_trigger::DescribeTriggerRequest::default(),
             self.inner.call(),
@@ -1037,7 +1051,7 @@ impl Client {
         &self,
     ) -> crate::operations::describe_user_cluster_namespaces::DescribeUserClusterNamespacesRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::describe_user_cluster_namespaces::DescribeUserClusterNamespacesRequestBuilder::from_parts(
             crate::operations::describe_user_cluster_namespaces::DescribeUserClusterNamespacesRequest::default(),
             self.inner.call(),
@@ -1149,7 +1163,7 @@ impl Client {
         &self,
     ) -> crate::operations::get_cluster_diagnosis_check_items::GetClusterDiagnosisCheckItemsRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::get_cluster_diagnosis_check_items::GetClusterDiagnosisCheckItemsRequestBuilder::from_parts(
             crate::operations::get_cluster_diagnosis_check_items::GetClusterDiagnosisCheckItemsRequest::default(),
             self.inner.call(),
@@ -1163,7 +1177,7 @@ impl Client {
         &self,
     ) -> crate::operations::get_cluster_diagnosis_result::GetClusterDiagnosisResultRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::get_cluster_diagnosis_result::GetClusterDiagnosisResultRequestBuilder::from_parts(
             crate::operations::get_cluster_diagnosis_result::GetClusterDiagnosisResultRequest::default(),
             self.inner.call(),
@@ -1247,7 +1261,9 @@ impl Client {
     #[cfg(feature = "addons")]
     pub fn list_addons(
         &self,
-    ) -> crate::operations::list_addons::ListAddonsRequestBuilder<acs_runtime::client::Call> {
+    ) -> crate::operations::list_addons::ListAddonsRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::list_addons::ListAddonsRequestBuilder::from_parts(
             crate::operations::list_addons::ListAddonsRequest::default(),
             self.inner.call(),
@@ -1261,7 +1277,7 @@ impl Client {
         &self,
     ) -> crate::operations::list_cluster_addon_instances::ListClusterAddonInstancesRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::list_cluster_addon_instances::ListClusterAddonInstancesRequestBuilder::from_parts(
             crate::operations::list_cluster_addon_instances::ListClusterAddonInstancesRequest::default(),
             self.inner.call(),
@@ -1315,8 +1331,9 @@ impl Client {
     #[cfg(feature = "clusters")]
     pub fn migrate_cluster(
         &self,
-    ) -> crate::operations::migrate_cluster::MigrateClusterRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::migrate_cluster::MigrateClusterRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::migrate_cluster::MigrateClusterRequestBuilder::from_parts(
             crate::operations::migrate_cluster::MigrateClusterRequest::default(),
             self.inner.call(),
@@ -1328,8 +1345,9 @@ impl Client {
     #[cfg(feature = "clusters")]
     pub fn modify_cluster(
         &self,
-    ) -> crate::operations::modify_cluster::ModifyClusterRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::modify_cluster::ModifyClusterRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::modify_cluster::ModifyClusterRequestBuilder::from_parts(
             crate::operations::modify_cluster::ModifyClusterRequest::default(),
             self.inner.call(),
@@ -1426,8 +1444,9 @@ impl Client {
     #[cfg(feature = "others")]
     pub fn open_ack_service(
         &self,
-    ) -> crate::operations::open_ack_service::OpenAckServiceRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::open_ack_service::OpenAckServiceRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::open_ack_service::OpenAckServiceRequestBuilder::from_parts(
             crate::operations::open_ack_service::OpenAckServiceRequest::default(),
             self.inner.call(),
@@ -1477,7 +1496,9 @@ impl Client {
     #[cfg(feature = "tasks")]
     pub fn pause_task(
         &self,
-    ) -> crate::operations::pause_task::PauseTaskRequestBuilder<acs_runtime::client::Call> {
+    ) -> crate::operations::pause_task::PauseTaskRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::pause_task::PauseTaskRequestBuilder::from_parts(
             crate::operations::pause_task::PauseTaskRequest::default(),
             self.inner.call(),
@@ -1514,8 +1535,9 @@ impl Client {
     #[deprecated(note = "Deprecated in the API metadata.")]
     pub fn remove_workflow(
         &self,
-    ) -> crate::operations::remove_workflow::RemoveWorkflowRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::remove_workflow::RemoveWorkflowRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::remove_workflow::RemoveWorkflowRequestBuilder::from_parts(
             crate::operations::remove_workflow::RemoveWorkflowRequest::default(),
             self.inner.call(),
@@ -1560,7 +1582,9 @@ impl Client {
     #[cfg(feature = "tasks")]
     pub fn resume_task(
         &self,
-    ) -> crate::operations::resume_task::ResumeTaskRequestBuilder<acs_runtime::client::Call> {
+    ) -> crate::operations::resume_task::ResumeTaskRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::resume_task::ResumeTaskRequestBuilder::from_parts(
             crate::operations::resume_task::ResumeTaskRequest::default(),
             self.inner.call(),
@@ -1619,7 +1643,9 @@ impl Client {
     #[cfg(feature = "alerts")]
     pub fn start_alert(
         &self,
-    ) -> crate::operations::start_alert::StartAlertRequestBuilder<acs_runtime::client::Call> {
+    ) -> crate::operations::start_alert::StartAlertRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::start_alert::StartAlertRequestBuilder::from_parts(
             crate::operations::start_alert::StartAlertRequest::default(),
             self.inner.call(),
@@ -1636,8 +1662,9 @@ impl Client {
     #[deprecated(note = "Deprecated in the API metadata.")]
     pub fn start_workflow(
         &self,
-    ) -> crate::operations::start_workflow::StartWorkflowRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::start_workflow::StartWorkflowRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::start_workflow::StartWorkflowRequestBuilder::from_parts(
             crate::operations::start_workflow::StartWorkflowRequest::default(),
             self.inner.call(),
@@ -1649,7 +1676,9 @@ impl Client {
     #[cfg(feature = "alerts")]
     pub fn stop_alert(
         &self,
-    ) -> crate::operations::stop_alert::StopAlertRequestBuilder<acs_runtime::client::Call> {
+    ) -> crate::operations::stop_alert::StopAlertRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::stop_alert::StopAlertRequestBuilder::from_parts(
             crate::operations::stop_alert::StopAlertRequest::default(),
             self.inner.call(),
@@ -1675,8 +1704,9 @@ impl Client {
     #[cfg(feature = "tags")]
     pub fn tag_resources(
         &self,
-    ) -> crate::operations::tag_resources::TagResourcesRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::tag_resources::TagResourcesRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::tag_resources::TagResourcesRequestBuilder::from_parts(
             crate::operations::tag_resources::TagResourcesRequest::default(),
             self.inner.call(),
@@ -1702,8 +1732,9 @@ impl Client {
     #[cfg(feature = "tags")]
     pub fn untag_resources(
         &self,
-    ) -> crate::operations::untag_resources::UntagResourcesRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::untag_resources::UntagResourcesRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::untag_resources::UntagResourcesRequestBuilder::from_parts(
             crate::operations::untag_resources::UntagResourcesRequest::default(),
             self.inner.call(),
@@ -1717,7 +1748,7 @@ impl Client {
         &self,
     ) -> crate::operations::update_contact_group_for_alert::UpdateContactGroupForAlertRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::update_contact_group_for_alert::UpdateContactGroupForAlertRequestBuilder::from_parts(
             crate::operations::update_contact_group_for_alert::UpdateContactGroupForAlertRequest::default(),
             self.inner.call(),
@@ -1748,7 +1779,7 @@ impl Client {
         &self,
     ) -> crate::operations::update_k8s_cluster_user_config_expire::UpdateK8sClusterUserConfigExpireRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::update_k8s_cluster_user_config_expire::UpdateK8sClusterUserConfigExpireRequestBuilder::from_parts(
             crate::operations::update_k8s_cluster_user_config_expire::UpdateK8sClusterUserConfigExpireRequest::default(),
             self.inner.call(),
@@ -1762,7 +1793,7 @@ impl Client {
         &self,
     ) -> crate::operations::update_resources_delete_protection::UpdateResourcesDeleteProtectionRequestBuilder<
         acs_runtime::client::Call,
-    >{
+    > {
         crate::operations::update_resources_delete_protection::UpdateResourcesDeleteProtectionRequestBuilder::from_parts(
             crate::operations::update_resources_delete_protection::UpdateResourcesDeleteProtectionRequest::default(),
             self.inner.call(),
@@ -1774,8 +1805,9 @@ impl Client {
     #[cfg(feature = "templates")]
     pub fn update_template(
         &self,
-    ) -> crate::operations::update_template::UpdateTemplateRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::update_template::UpdateTemplateRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::update_template::UpdateTemplateRequestBuilder::from_parts(
             crate::operations::update_template::UpdateTemplateRequest::default(),
             self.inner.call(),
@@ -1812,8 +1844,9 @@ impl Client {
     #[cfg(feature = "upgrades")]
     pub fn upgrade_cluster(
         &self,
-    ) -> crate::operations::upgrade_cluster::UpgradeClusterRequestBuilder<acs_runtime::client::Call>
-    {
+    ) -> crate::operations::upgrade_cluster::UpgradeClusterRequestBuilder<
+        acs_runtime::client::Call,
+    > {
         crate::operations::upgrade_cluster::UpgradeClusterRequestBuilder::from_parts(
             crate::operations::upgrade_cluster::UpgradeClusterRequest::default(),
             self.inner.call(),
@@ -1861,8 +1894,9 @@ impl Client {
     pub fn wait_until_task_done(
         &self,
         task_id: impl Into<String>,
-    ) -> acs_runtime::waiter::Waiter<crate::operations::describe_task_info::DescribeTaskInfoRequest>
-    {
+    ) -> acs_runtime::waiter::Waiter<
+        crate::operations::describe_task_info::DescribeTaskInfoRequest,
+    > {
         let request = crate::operations::describe_task_info::DescribeTaskInfoRequest {
             task_id: task_id.into(),
             ..Default::default()

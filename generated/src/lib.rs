@@ -129,554 +129,716 @@
 #![forbid(unsafe_code)]
 /// The `ackctl` command line (feature `cli`).
 #[cfg(feature = "cli")]
+#[rustfmt::skip]
 pub mod cli;
+#[rustfmt::skip]
 mod client;
+#[rustfmt::skip]
 pub mod operations;
+#[rustfmt::skip]
 pub mod types;
-pub use acs_runtime::client::{Error, Response, RetryPolicy, ServiceError, Timeouts};
-pub use acs_runtime::credentials::Credentials;
-pub use acs_runtime::signing::SignatureScheme;
-pub use acs_runtime::waiter::{WaitError, WaitOptions};
+#[rustfmt::skip]
 pub use client::Client;
+#[rustfmt::skip]
+pub use acs_runtime::client::{Error, Response, RetryPolicy, ServiceError, Timeouts};
+#[rustfmt::skip]
+pub use acs_runtime::credentials::Credentials;
+#[rustfmt::skip]
+pub use acs_runtime::signing::SignatureScheme;
+#[rustfmt::skip]
+pub use acs_runtime::waiter::{WaitError, WaitOptions};
+#[cfg(feature = "clusters")]
+#[rustfmt::skip]
+pub use operations::describe_cluster_detail::{
+    DescribeClusterDetailRequest, DescribeClusterDetailRequestBuilder,
+    DescribeClusterDetailResponse,
+};
 #[cfg(feature = "nodes")]
+#[rustfmt::skip]
+pub use operations::describe_cluster_nodes::{
+    DescribeClusterNodesRequest, DescribeClusterNodesRequestBuilder,
+    DescribeClusterNodesResponse,
+};
+#[cfg(feature = "tasks")]
+#[rustfmt::skip]
+pub use operations::describe_task_info::{
+    DescribeTaskInfoRequest, DescribeTaskInfoRequestBuilder, DescribeTaskInfoResponse,
+};
+#[cfg(feature = "node_pools")]
+#[rustfmt::skip]
+pub use operations::scale_cluster_node_pool::{
+    ScaleClusterNodePoolRequest, ScaleClusterNodePoolRequestBuilder,
+    ScaleClusterNodePoolResponse,
+};
+#[cfg(feature = "clusters")]
+#[rustfmt::skip]
+pub use operations::scale_out_cluster::{
+    ScaleOutClusterRequest, ScaleOutClusterRequestBuilder, ScaleOutClusterResponse,
+};
+#[cfg(feature = "nodes")]
+#[rustfmt::skip]
 pub use operations::attach_instances::{
     AttachInstancesRequest, AttachInstancesRequestBuilder, AttachInstancesResponse,
 };
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::attach_instances_to_node_pool::{
     AttachInstancesToNodePoolRequest, AttachInstancesToNodePoolRequestBuilder,
     AttachInstancesToNodePoolResponse,
 };
 #[cfg(feature = "upgrades")]
+#[rustfmt::skip]
 pub use operations::cancel_cluster_upgrade::{
-    CancelClusterUpgradeRequest, CancelClusterUpgradeRequestBuilder, CancelClusterUpgradeResponse,
+    CancelClusterUpgradeRequest, CancelClusterUpgradeRequestBuilder,
+    CancelClusterUpgradeResponse,
 };
 #[cfg(feature = "deprecated")]
+#[rustfmt::skip]
 pub use operations::cancel_component_upgrade::{
     CancelComponentUpgradeRequest, CancelComponentUpgradeRequestBuilder,
     CancelComponentUpgradeResponse,
 };
 #[cfg(feature = "others")]
+#[rustfmt::skip]
 pub use operations::cancel_operation_plan::{
-    CancelOperationPlanRequest, CancelOperationPlanRequestBuilder, CancelOperationPlanResponse,
+    CancelOperationPlanRequest, CancelOperationPlanRequestBuilder,
+    CancelOperationPlanResponse,
 };
 #[cfg(feature = "tasks")]
+#[rustfmt::skip]
 pub use operations::cancel_task::{
     CancelTaskRequest, CancelTaskRequestBuilder, CancelTaskResponse,
 };
 #[cfg(feature = "workflows")]
+#[rustfmt::skip]
 pub use operations::cancel_workflow::{
     CancelWorkflowRequest, CancelWorkflowRequestBuilder, CancelWorkflowResponse,
 };
 #[cfg(feature = "logs")]
+#[rustfmt::skip]
 pub use operations::check_control_plane_log_enable::{
     CheckControlPlaneLogEnableRequest, CheckControlPlaneLogEnableRequestBuilder,
     CheckControlPlaneLogEnableResponse,
 };
 #[cfg(feature = "others")]
+#[rustfmt::skip]
 pub use operations::check_service_role::{
     CheckServiceRoleRequest, CheckServiceRoleRequestBuilder, CheckServiceRoleResponse,
 };
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::create_autoscaling_config::{
     CreateAutoscalingConfigRequest, CreateAutoscalingConfigRequestBuilder,
     CreateAutoscalingConfigResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::create_cluster::{
     CreateClusterRequest, CreateClusterRequestBuilder, CreateClusterResponse,
 };
 #[cfg(feature = "others")]
+#[rustfmt::skip]
 pub use operations::create_cluster_diagnosis::{
     CreateClusterDiagnosisRequest, CreateClusterDiagnosisRequestBuilder,
     CreateClusterDiagnosisResponse,
 };
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::create_cluster_node_pool::{
     CreateClusterNodePoolRequest, CreateClusterNodePoolRequestBuilder,
     CreateClusterNodePoolResponse,
 };
 #[cfg(feature = "deprecated")]
+#[rustfmt::skip]
 pub use operations::create_kubernetes_trigger::{
     CreateKubernetesTriggerRequest, CreateKubernetesTriggerRequestBuilder,
     CreateKubernetesTriggerResponse,
 };
 #[cfg(feature = "templates")]
+#[rustfmt::skip]
 pub use operations::create_template::{
     CreateTemplateRequest, CreateTemplateRequestBuilder, CreateTemplateResponse,
 };
 #[cfg(feature = "triggers")]
+#[rustfmt::skip]
 pub use operations::create_trigger::{
     CreateTriggerRequest, CreateTriggerRequestBuilder, CreateTriggerResponse,
 };
 #[cfg(feature = "alerts")]
+#[rustfmt::skip]
 pub use operations::delete_alert_contact::{
-    DeleteAlertContactRequest, DeleteAlertContactRequestBuilder, DeleteAlertContactResponse,
+    DeleteAlertContactRequest, DeleteAlertContactRequestBuilder,
+    DeleteAlertContactResponse,
 };
 #[cfg(feature = "alerts")]
+#[rustfmt::skip]
 pub use operations::delete_alert_contact_group::{
     DeleteAlertContactGroupRequest, DeleteAlertContactGroupRequestBuilder,
     DeleteAlertContactGroupResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::delete_cluster::{
     DeleteClusterRequest, DeleteClusterRequestBuilder, DeleteClusterResponse,
 };
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::delete_cluster_nodepool::{
     DeleteClusterNodepoolRequest, DeleteClusterNodepoolRequestBuilder,
     DeleteClusterNodepoolResponse,
 };
 #[cfg(feature = "nodes")]
+#[rustfmt::skip]
 pub use operations::delete_cluster_nodes::{
-    DeleteClusterNodesRequest, DeleteClusterNodesRequestBuilder, DeleteClusterNodesResponse,
+    DeleteClusterNodesRequest, DeleteClusterNodesRequestBuilder,
+    DeleteClusterNodesResponse,
 };
 #[cfg(feature = "deprecated")]
+#[rustfmt::skip]
 pub use operations::delete_kubernetes_trigger::{
     DeleteKubernetesTriggerRequest, DeleteKubernetesTriggerRequestBuilder,
     DeleteKubernetesTriggerResponse,
 };
 #[cfg(feature = "policies")]
+#[rustfmt::skip]
 pub use operations::delete_policy_instance::{
-    DeletePolicyInstanceRequest, DeletePolicyInstanceRequestBuilder, DeletePolicyInstanceResponse,
+    DeletePolicyInstanceRequest, DeletePolicyInstanceRequestBuilder,
+    DeletePolicyInstanceResponse,
 };
 #[cfg(feature = "templates")]
+#[rustfmt::skip]
 pub use operations::delete_template::{
     DeleteTemplateRequest, DeleteTemplateRequestBuilder, DeleteTemplateResponse,
 };
 #[cfg(feature = "triggers")]
+#[rustfmt::skip]
 pub use operations::delete_trigger::{
     DeleteTriggerRequest, DeleteTriggerRequestBuilder, DeleteTriggerResponse,
 };
 #[cfg(feature = "policies")]
+#[rustfmt::skip]
 pub use operations::deploy_policy_instance::{
-    DeployPolicyInstanceRequest, DeployPolicyInstanceRequestBuilder, DeployPolicyInstanceResponse,
+    DeployPolicyInstanceRequest, DeployPolicyInstanceRequestBuilder,
+    DeployPolicyInstanceResponse,
 };
 #[cfg(feature = "workflows")]
+#[rustfmt::skip]
 pub use operations::descirbe_workflow::{
     DescirbeWorkflowRequest, DescirbeWorkflowRequestBuilder, DescirbeWorkflowResponse,
 };
 #[cfg(feature = "addons")]
+#[rustfmt::skip]
 pub use operations::describe_addon::{
     DescribeAddonRequest, DescribeAddonRequestBuilder, DescribeAddonResponse,
 };
 #[cfg(feature = "addons")]
+#[rustfmt::skip]
 pub use operations::describe_addons::{
     DescribeAddonsRequest, DescribeAddonsRequestBuilder, DescribeAddonsResponse,
 };
 #[cfg(feature = "addons")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_addon_instance::{
     DescribeClusterAddonInstanceRequest, DescribeClusterAddonInstanceRequestBuilder,
     DescribeClusterAddonInstanceResponse,
 };
 #[cfg(feature = "addons")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_addon_metadata::{
     DescribeClusterAddonMetadataRequest, DescribeClusterAddonMetadataRequestBuilder,
     DescribeClusterAddonMetadataResponse,
 };
 #[cfg(feature = "deprecated")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_addon_upgrade_status::{
-    DescribeClusterAddonUpgradeStatusRequest, DescribeClusterAddonUpgradeStatusRequestBuilder,
+    DescribeClusterAddonUpgradeStatusRequest,
+    DescribeClusterAddonUpgradeStatusRequestBuilder,
     DescribeClusterAddonUpgradeStatusResponse,
 };
 #[cfg(feature = "addons")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_addons_upgrade_status::{
-    DescribeClusterAddonsUpgradeStatusRequest, DescribeClusterAddonsUpgradeStatusRequestBuilder,
+    DescribeClusterAddonsUpgradeStatusRequest,
+    DescribeClusterAddonsUpgradeStatusRequestBuilder,
     DescribeClusterAddonsUpgradeStatusResponse,
 };
 #[cfg(feature = "addons")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_addons_version::{
     DescribeClusterAddonsVersionRequest, DescribeClusterAddonsVersionRequestBuilder,
     DescribeClusterAddonsVersionResponse,
 };
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_attach_scripts::{
     DescribeClusterAttachScriptsRequest, DescribeClusterAttachScriptsRequestBuilder,
     DescribeClusterAttachScriptsResponse,
 };
-#[cfg(feature = "clusters")]
-pub use operations::describe_cluster_detail::{
-    DescribeClusterDetailRequest, DescribeClusterDetailRequestBuilder,
-    DescribeClusterDetailResponse,
-};
 #[cfg(feature = "events")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_events::{
     DescribeClusterEventsRequest, DescribeClusterEventsRequestBuilder,
     DescribeClusterEventsResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_logs::{
-    DescribeClusterLogsRequest, DescribeClusterLogsRequestBuilder, DescribeClusterLogsResponse,
+    DescribeClusterLogsRequest, DescribeClusterLogsRequestBuilder,
+    DescribeClusterLogsResponse,
 };
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_node_pool_detail::{
     DescribeClusterNodePoolDetailRequest, DescribeClusterNodePoolDetailRequestBuilder,
     DescribeClusterNodePoolDetailResponse,
 };
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_node_pools::{
     DescribeClusterNodePoolsRequest, DescribeClusterNodePoolsRequestBuilder,
     DescribeClusterNodePoolsResponse,
 };
-#[cfg(feature = "nodes")]
-pub use operations::describe_cluster_nodes::{
-    DescribeClusterNodesRequest, DescribeClusterNodesRequestBuilder, DescribeClusterNodesResponse,
-};
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_resources::{
     DescribeClusterResourcesRequest, DescribeClusterResourcesRequestBuilder,
     DescribeClusterResourcesResponse,
 };
 #[cfg(feature = "tasks")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_tasks::{
-    DescribeClusterTasksRequest, DescribeClusterTasksRequestBuilder, DescribeClusterTasksResponse,
+    DescribeClusterTasksRequest, DescribeClusterTasksRequestBuilder,
+    DescribeClusterTasksResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_user_kubeconfig::{
     DescribeClusterUserKubeconfigRequest, DescribeClusterUserKubeconfigRequestBuilder,
     DescribeClusterUserKubeconfigResponse,
 };
 #[cfg(feature = "deprecated")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_v2_user_kubeconfig::{
-    DescribeClusterV2UserKubeconfigRequest, DescribeClusterV2UserKubeconfigRequestBuilder,
+    DescribeClusterV2UserKubeconfigRequest,
+    DescribeClusterV2UserKubeconfigRequestBuilder,
     DescribeClusterV2UserKubeconfigResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::describe_cluster_vuls::{
-    DescribeClusterVulsRequest, DescribeClusterVulsRequestBuilder, DescribeClusterVulsResponse,
+    DescribeClusterVulsRequest, DescribeClusterVulsRequestBuilder,
+    DescribeClusterVulsResponse,
 };
 #[cfg(feature = "deprecated")]
+#[rustfmt::skip]
 pub use operations::describe_clusters::{
     DescribeClustersRequest, DescribeClustersRequestBuilder, DescribeClustersResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::describe_clusters_v1::{
-    DescribeClustersV1Request, DescribeClustersV1RequestBuilder, DescribeClustersV1Response,
+    DescribeClustersV1Request, DescribeClustersV1RequestBuilder,
+    DescribeClustersV1Response,
 };
 #[cfg(feature = "events")]
+#[rustfmt::skip]
 pub use operations::describe_events::{
     DescribeEventsRequest, DescribeEventsRequestBuilder, DescribeEventsResponse,
 };
 #[cfg(feature = "deprecated")]
+#[rustfmt::skip]
 pub use operations::describe_external_agent::{
     DescribeExternalAgentRequest, DescribeExternalAgentRequestBuilder,
     DescribeExternalAgentResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::describe_kubernetes_version_metadata::{
-    DescribeKubernetesVersionMetadataRequest, DescribeKubernetesVersionMetadataRequestBuilder,
+    DescribeKubernetesVersionMetadataRequest,
+    DescribeKubernetesVersionMetadataRequestBuilder,
     DescribeKubernetesVersionMetadataResponse,
 };
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::describe_node_pool_vuls::{
-    DescribeNodePoolVulsRequest, DescribeNodePoolVulsRequestBuilder, DescribeNodePoolVulsResponse,
+    DescribeNodePoolVulsRequest, DescribeNodePoolVulsRequestBuilder,
+    DescribeNodePoolVulsResponse,
 };
 #[cfg(feature = "policies")]
+#[rustfmt::skip]
 pub use operations::describe_policies::{
     DescribePoliciesRequest, DescribePoliciesRequestBuilder, DescribePoliciesResponse,
 };
 #[cfg(feature = "policies")]
+#[rustfmt::skip]
 pub use operations::describe_policy_details::{
     DescribePolicyDetailsRequest, DescribePolicyDetailsRequestBuilder,
     DescribePolicyDetailsResponse,
 };
 #[cfg(feature = "policies")]
+#[rustfmt::skip]
 pub use operations::describe_policy_governance_in_cluster::{
-    DescribePolicyGovernanceInClusterRequest, DescribePolicyGovernanceInClusterRequestBuilder,
+    DescribePolicyGovernanceInClusterRequest,
+    DescribePolicyGovernanceInClusterRequestBuilder,
     DescribePolicyGovernanceInClusterResponse,
 };
 #[cfg(feature = "policies")]
+#[rustfmt::skip]
 pub use operations::describe_policy_instances::{
     DescribePolicyInstancesRequest, DescribePolicyInstancesRequestBuilder,
     DescribePolicyInstancesResponse,
 };
 #[cfg(feature = "policies")]
+#[rustfmt::skip]
 pub use operations::describe_policy_instances_status::{
     DescribePolicyInstancesStatusRequest, DescribePolicyInstancesStatusRequestBuilder,
     DescribePolicyInstancesStatusResponse,
 };
 #[cfg(feature = "others")]
+#[rustfmt::skip]
 pub use operations::describe_resources_delete_protection::{
-    DescribeResourcesDeleteProtectionRequest, DescribeResourcesDeleteProtectionRequestBuilder,
+    DescribeResourcesDeleteProtectionRequest,
+    DescribeResourcesDeleteProtectionRequestBuilder,
     DescribeResourcesDeleteProtectionResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::describe_subaccount_k8s_cluster_user_config::{
     DescribeSubaccountK8sClusterUserConfigRequest,
     DescribeSubaccountK8sClusterUserConfigRequestBuilder,
     DescribeSubaccountK8sClusterUserConfigResponse,
 };
-#[cfg(feature = "tasks")]
-pub use operations::describe_task_info::{
-    DescribeTaskInfoRequest, DescribeTaskInfoRequestBuilder, DescribeTaskInfoResponse,
-};
 #[cfg(feature = "templates")]
+#[rustfmt::skip]
 pub use operations::describe_template_attribute::{
     DescribeTemplateAttributeRequest, DescribeTemplateAttributeRequestBuilder,
     DescribeTemplateAttributeResponse,
 };
 #[cfg(feature = "templates")]
+#[rustfmt::skip]
 pub use operations::describe_templates::{
     DescribeTemplatesRequest, DescribeTemplatesRequestBuilder, DescribeTemplatesResponse,
 };
 #[cfg(feature = "triggers")]
+#[rustfmt::skip]
 pub use operations::describe_trigger::{
     DescribeTriggerRequest, DescribeTriggerRequestBuilder, DescribeTriggerResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::describe_user_cluster_namespaces::{
     DescribeUserClusterNamespacesRequest, DescribeUserClusterNamespacesRequestBuilder,
     DescribeUserClusterNamespacesResponse,
 };
 #[cfg(feature = "permissions")]
+#[rustfmt::skip]
 pub use operations::describe_user_permission::{
     DescribeUserPermissionRequest, DescribeUserPermissionRequestBuilder,
     DescribeUserPermissionResponse,
 };
 #[cfg(feature = "others")]
+#[rustfmt::skip]
 pub use operations::describe_user_quota::{
     DescribeUserQuotaRequest, DescribeUserQuotaRequestBuilder, DescribeUserQuotaResponse,
 };
 #[cfg(feature = "workflows")]
+#[rustfmt::skip]
 pub use operations::describe_workflows::{
     DescribeWorkflowsRequest, DescribeWorkflowsRequestBuilder, DescribeWorkflowsResponse,
 };
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::fix_node_pool_vuls::{
     FixNodePoolVulsRequest, FixNodePoolVulsRequestBuilder, FixNodePoolVulsResponse,
 };
 #[cfg(feature = "addons")]
+#[rustfmt::skip]
 pub use operations::get_cluster_addon_instance::{
     GetClusterAddonInstanceRequest, GetClusterAddonInstanceRequestBuilder,
     GetClusterAddonInstanceResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::get_cluster_check::{
     GetClusterCheckRequest, GetClusterCheckRequestBuilder, GetClusterCheckResponse,
 };
 #[cfg(feature = "others")]
+#[rustfmt::skip]
 pub use operations::get_cluster_diagnosis_check_items::{
     GetClusterDiagnosisCheckItemsRequest, GetClusterDiagnosisCheckItemsRequestBuilder,
     GetClusterDiagnosisCheckItemsResponse,
 };
 #[cfg(feature = "others")]
+#[rustfmt::skip]
 pub use operations::get_cluster_diagnosis_result::{
     GetClusterDiagnosisResultRequest, GetClusterDiagnosisResultRequestBuilder,
     GetClusterDiagnosisResultResponse,
 };
 #[cfg(feature = "deprecated")]
+#[rustfmt::skip]
 pub use operations::get_kubernetes_trigger::{
-    GetKubernetesTriggerRequest, GetKubernetesTriggerRequestBuilder, GetKubernetesTriggerResponse,
+    GetKubernetesTriggerRequest, GetKubernetesTriggerRequestBuilder,
+    GetKubernetesTriggerResponse,
 };
 #[cfg(feature = "upgrades")]
+#[rustfmt::skip]
 pub use operations::get_upgrade_status::{
     GetUpgradeStatusRequest, GetUpgradeStatusRequestBuilder, GetUpgradeStatusResponse,
 };
 #[cfg(feature = "permissions")]
+#[rustfmt::skip]
 pub use operations::grant_permissions::{
     GrantPermissionsRequest, GrantPermissionsRequestBuilder, GrantPermissionsResponse,
 };
 #[cfg(feature = "addons")]
+#[rustfmt::skip]
 pub use operations::install_cluster_addons::{
-    InstallClusterAddonsRequest, InstallClusterAddonsRequestBuilder, InstallClusterAddonsResponse,
+    InstallClusterAddonsRequest, InstallClusterAddonsRequestBuilder,
+    InstallClusterAddonsResponse,
 };
 #[cfg(feature = "addons")]
+#[rustfmt::skip]
 pub use operations::list_addons::{
     ListAddonsRequest, ListAddonsRequestBuilder, ListAddonsResponse,
 };
 #[cfg(feature = "addons")]
+#[rustfmt::skip]
 pub use operations::list_cluster_addon_instances::{
     ListClusterAddonInstancesRequest, ListClusterAddonInstancesRequestBuilder,
     ListClusterAddonInstancesResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::list_cluster_checks::{
     ListClusterChecksRequest, ListClusterChecksRequestBuilder, ListClusterChecksResponse,
 };
 #[cfg(feature = "others")]
+#[rustfmt::skip]
 pub use operations::list_operation_plans::{
-    ListOperationPlansRequest, ListOperationPlansRequestBuilder, ListOperationPlansResponse,
+    ListOperationPlansRequest, ListOperationPlansRequestBuilder,
+    ListOperationPlansResponse,
 };
 #[cfg(feature = "tags")]
+#[rustfmt::skip]
 pub use operations::list_tag_resources::{
     ListTagResourcesRequest, ListTagResourcesRequestBuilder, ListTagResourcesResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::migrate_cluster::{
     MigrateClusterRequest, MigrateClusterRequestBuilder, MigrateClusterResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::modify_cluster::{
     ModifyClusterRequest, ModifyClusterRequestBuilder, ModifyClusterResponse,
 };
 #[cfg(feature = "addons")]
+#[rustfmt::skip]
 pub use operations::modify_cluster_addon::{
-    ModifyClusterAddonRequest, ModifyClusterAddonRequestBuilder, ModifyClusterAddonResponse,
+    ModifyClusterAddonRequest, ModifyClusterAddonRequestBuilder,
+    ModifyClusterAddonResponse,
 };
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::modify_cluster_node_pool::{
     ModifyClusterNodePoolRequest, ModifyClusterNodePoolRequestBuilder,
     ModifyClusterNodePoolResponse,
 };
 #[cfg(feature = "tags")]
+#[rustfmt::skip]
 pub use operations::modify_cluster_tags::{
     ModifyClusterTagsRequest, ModifyClusterTagsRequestBuilder, ModifyClusterTagsResponse,
 };
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::modify_node_pool_node_config::{
     ModifyNodePoolNodeConfigRequest, ModifyNodePoolNodeConfigRequestBuilder,
     ModifyNodePoolNodeConfigResponse,
 };
 #[cfg(feature = "policies")]
+#[rustfmt::skip]
 pub use operations::modify_policy_instance::{
-    ModifyPolicyInstanceRequest, ModifyPolicyInstanceRequestBuilder, ModifyPolicyInstanceResponse,
+    ModifyPolicyInstanceRequest, ModifyPolicyInstanceRequestBuilder,
+    ModifyPolicyInstanceResponse,
 };
 #[cfg(feature = "others")]
+#[rustfmt::skip]
 pub use operations::open_ack_service::{
     OpenAckServiceRequest, OpenAckServiceRequestBuilder, OpenAckServiceResponse,
 };
 #[cfg(feature = "upgrades")]
+#[rustfmt::skip]
 pub use operations::pause_cluster_upgrade::{
-    PauseClusterUpgradeRequest, PauseClusterUpgradeRequestBuilder, PauseClusterUpgradeResponse,
+    PauseClusterUpgradeRequest, PauseClusterUpgradeRequestBuilder,
+    PauseClusterUpgradeResponse,
 };
 #[cfg(feature = "deprecated")]
+#[rustfmt::skip]
 pub use operations::pause_component_upgrade::{
     PauseComponentUpgradeRequest, PauseComponentUpgradeRequestBuilder,
     PauseComponentUpgradeResponse,
 };
 #[cfg(feature = "tasks")]
-pub use operations::pause_task::{PauseTaskRequest, PauseTaskRequestBuilder, PauseTaskResponse};
+#[rustfmt::skip]
+pub use operations::pause_task::{
+    PauseTaskRequest, PauseTaskRequestBuilder, PauseTaskResponse,
+};
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::remove_node_pool_nodes::{
-    RemoveNodePoolNodesRequest, RemoveNodePoolNodesRequestBuilder, RemoveNodePoolNodesResponse,
+    RemoveNodePoolNodesRequest, RemoveNodePoolNodesRequestBuilder,
+    RemoveNodePoolNodesResponse,
 };
 #[cfg(feature = "workflows")]
+#[rustfmt::skip]
 pub use operations::remove_workflow::{
     RemoveWorkflowRequest, RemoveWorkflowRequestBuilder, RemoveWorkflowResponse,
 };
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::repair_cluster_node_pool::{
     RepairClusterNodePoolRequest, RepairClusterNodePoolRequestBuilder,
     RepairClusterNodePoolResponse,
 };
 #[cfg(feature = "deprecated")]
+#[rustfmt::skip]
 pub use operations::resume_component_upgrade::{
     ResumeComponentUpgradeRequest, ResumeComponentUpgradeRequestBuilder,
     ResumeComponentUpgradeResponse,
 };
 #[cfg(feature = "tasks")]
+#[rustfmt::skip]
 pub use operations::resume_task::{
     ResumeTaskRequest, ResumeTaskRequestBuilder, ResumeTaskResponse,
 };
 #[cfg(feature = "upgrades")]
+#[rustfmt::skip]
 pub use operations::resume_upgrade_cluster::{
-    ResumeUpgradeClusterRequest, ResumeUpgradeClusterRequestBuilder, ResumeUpgradeClusterResponse,
+    ResumeUpgradeClusterRequest, ResumeUpgradeClusterRequestBuilder,
+    ResumeUpgradeClusterResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::run_cluster_check::{
     RunClusterCheckRequest, RunClusterCheckRequestBuilder, RunClusterCheckResponse,
 };
-#[cfg(feature = "node_pools")]
-pub use operations::scale_cluster_node_pool::{
-    ScaleClusterNodePoolRequest, ScaleClusterNodePoolRequestBuilder, ScaleClusterNodePoolResponse,
-};
 #[cfg(feature = "clusters")]
-pub use operations::scale_out_cluster::{
-    ScaleOutClusterRequest, ScaleOutClusterRequestBuilder, ScaleOutClusterResponse,
-};
-#[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::scan_cluster_vuls::{
     ScanClusterVulsRequest, ScanClusterVulsRequestBuilder, ScanClusterVulsResponse,
 };
 #[cfg(feature = "alerts")]
+#[rustfmt::skip]
 pub use operations::start_alert::{
     StartAlertRequest, StartAlertRequestBuilder, StartAlertResponse,
 };
 #[cfg(feature = "workflows")]
+#[rustfmt::skip]
 pub use operations::start_workflow::{
     StartWorkflowRequest, StartWorkflowRequestBuilder, StartWorkflowResponse,
 };
 #[cfg(feature = "alerts")]
-pub use operations::stop_alert::{StopAlertRequest, StopAlertRequestBuilder, StopAlertResponse};
+#[rustfmt::skip]
+pub use operations::stop_alert::{
+    StopAlertRequest, StopAlertRequestBuilder, StopAlertResponse,
+};
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::sync_cluster_node_pool::{
-    SyncClusterNodePoolRequest, SyncClusterNodePoolRequestBuilder, SyncClusterNodePoolResponse,
+    SyncClusterNodePoolRequest, SyncClusterNodePoolRequestBuilder,
+    SyncClusterNodePoolResponse,
 };
 #[cfg(feature = "tags")]
+#[rustfmt::skip]
 pub use operations::tag_resources::{
     TagResourcesRequest, TagResourcesRequestBuilder, TagResourcesResponse,
 };
 #[cfg(feature = "addons")]
+#[rustfmt::skip]
 pub use operations::un_install_cluster_addons::{
     UnInstallClusterAddonsRequest, UnInstallClusterAddonsRequestBuilder,
     UnInstallClusterAddonsResponse,
 };
 #[cfg(feature = "tags")]
+#[rustfmt::skip]
 pub use operations::untag_resources::{
     UntagResourcesRequest, UntagResourcesRequestBuilder, UntagResourcesResponse,
 };
 #[cfg(feature = "alerts")]
+#[rustfmt::skip]
 pub use operations::update_contact_group_for_alert::{
     UpdateContactGroupForAlertRequest, UpdateContactGroupForAlertRequestBuilder,
     UpdateContactGroupForAlertResponse,
 };
 #[cfg(feature = "logs")]
+#[rustfmt::skip]
 pub use operations::update_control_plane_log::{
     UpdateControlPlaneLogRequest, UpdateControlPlaneLogRequestBuilder,
     UpdateControlPlaneLogResponse,
 };
 #[cfg(feature = "clusters")]
+#[rustfmt::skip]
 pub use operations::update_k8s_cluster_user_config_expire::{
-    UpdateK8sClusterUserConfigExpireRequest, UpdateK8sClusterUserConfigExpireRequestBuilder,
+    UpdateK8sClusterUserConfigExpireRequest,
+    UpdateK8sClusterUserConfigExpireRequestBuilder,
     UpdateK8sClusterUserConfigExpireResponse,
 };
 #[cfg(feature = "others")]
+#[rustfmt::skip]
 pub use operations::update_resources_delete_protection::{
-    UpdateResourcesDeleteProtectionRequest, UpdateResourcesDeleteProtectionRequestBuilder,
+    UpdateResourcesDeleteProtectionRequest,
+    UpdateResourcesDeleteProtectionRequestBuilder,
     UpdateResourcesDeleteProtectionResponse,
 };
 #[cfg(feature = "templates")]
+#[rustfmt::skip]
 pub use operations::update_template::{
     UpdateTemplateRequest, UpdateTemplateRequestBuilder, UpdateTemplateResponse,
 };
 #[cfg(feature = "others")]
+#[rustfmt::skip]
 pub use operations::update_user_permissions::{
     UpdateUserPermissionsRequest, UpdateUserPermissionsRequestBuilder,
     UpdateUserPermissionsResponse,
 };
 #[cfg(feature = "upgrades")]
+#[rustfmt::skip]
 pub use operations::upgrade_cluster::{
     UpgradeClusterRequest, UpgradeClusterRequestBuilder, UpgradeClusterResponse,
 };
 #[cfg(feature = "addons")]
+#[rustfmt::skip]
 pub use operations::upgrade_cluster_addons::{
-    UpgradeClusterAddonsRequest, UpgradeClusterAddonsRequestBuilder, UpgradeClusterAddonsResponse,
+    UpgradeClusterAddonsRequest, UpgradeClusterAddonsRequestBuilder,
+    UpgradeClusterAddonsResponse,
 };
 #[cfg(feature = "node_pools")]
+#[rustfmt::skip]
 pub use operations::upgrade_cluster_nodepool::{
     UpgradeClusterNodepoolRequest, UpgradeClusterNodepoolRequestBuilder,
     UpgradeClusterNodepoolResponse,
 };
 /// The product code.
+#[rustfmt::skip]
 pub const PRODUCT: &str = "CS";
 /// The API version every request is sent with.
+#[rustfmt::skip]
 pub const API_VERSION: &str = "2015-12-15";
 /// How this service's hosts are named: the regional pattern, the VPC pattern, and the
 /// regions that differ.
-pub const ENDPOINT_RULES: acs_runtime::endpoint::EndpointRules<'static> =
-    acs_runtime::endpoint::EndpointRules {
-        product: "cs",
-        regional_pattern: "cs.{region}.aliyuncs.com",
-        vpc_pattern: "cs-vpc.{region}.aliyuncs.com",
-        overrides: &[
-            (
-                "cn-hangzhou-finance",
-                "cs-vpc.cn-hangzhou-finance.aliyuncs.com",
-            ),
-            ("cn-beijing-finance-1", "cs.aliyuncs.com"),
-        ],
-    };
+#[rustfmt::skip]
+pub const ENDPOINT_RULES: acs_runtime::endpoint::EndpointRules<'static> = acs_runtime::endpoint::EndpointRules {
+    product: "cs",
+    regional_pattern: "cs.{region}.aliyuncs.com",
+    vpc_pattern: "cs-vpc.{region}.aliyuncs.com",
+    overrides: &[
+        ("cn-hangzhou-finance", "cs-vpc.cn-hangzhou-finance.aliyuncs.com"),
+        ("cn-beijing-finance-1", "cs.aliyuncs.com"),
+    ],
+};
 /// The action names of every operation in this crate.
+#[rustfmt::skip]
 pub const OPERATIONS: &[&str] = &[
     "AttachInstances",
     "AttachInstancesToNodePool",

@@ -5,7 +5,16 @@ use acs_macros::{Builder, Validate, WireDeserialize, WireEnum};
 use acs_runtime::Sensitive;
 use serde::Serialize;
 /// 集群组件配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Addon {
@@ -34,7 +43,16 @@ pub struct Addon {
     pub version: Option<String>,
 }
 /// 节点数据盘配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DataDisk {
@@ -137,7 +155,16 @@ pub struct DataDisk {
     pub snapshot_id: Option<String>,
 }
 /// 实例属性
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct InstancePatterns {
@@ -174,7 +201,16 @@ pub struct InstancePatterns {
     pub excluded_instance_types: Option<Vec<String>>,
 }
 /// 支持的kubelet配置
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct KubeletConfig {
@@ -211,10 +247,7 @@ pub struct KubeletConfig {
     /// 是否逐一拉取镜像。
     ///
     /// Example: `true`. Wire name: `serializeImagePulls`.
-    #[serde(
-        rename = "serializeImagePulls",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "serializeImagePulls", skip_serializing_if = "Option::is_none")]
     pub serialize_image_pulls: Option<bool>,
     /// CPU管理器策略。
     ///
@@ -234,10 +267,7 @@ pub struct KubeletConfig {
     /// 设置一组驱逐宽限期。
     ///
     /// Wire name: `evictionSoftGracePeriod`.
-    #[serde(
-        rename = "evictionSoftGracePeriod",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "evictionSoftGracePeriod", skip_serializing_if = "Option::is_none")]
     pub eviction_soft_grace_period: Option<serde_json::Value>,
     /// 系统预留的资源配置。
     ///
@@ -262,18 +292,12 @@ pub struct KubeletConfig {
     /// 日志文件被轮转之前可以到达的最大大小。
     ///
     /// Example: `10Mi`. Wire name: `containerLogMaxSize`.
-    #[serde(
-        rename = "containerLogMaxSize",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerLogMaxSize", skip_serializing_if = "Option::is_none")]
     pub container_log_max_size: Option<String>,
     /// 每个容器可以存在的日志文件个数上限。
     ///
     /// Example: `5`. Wire name: `containerLogMaxFiles`.
-    #[serde(
-        rename = "containerLogMaxFiles",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "containerLogMaxFiles", skip_serializing_if = "Option::is_none")]
     pub container_log_max_files: Option<i64>,
     /// 特性开关，用来开启实验性功能的配置。
     ///
@@ -283,14 +307,20 @@ pub struct KubeletConfig {
     /// 允许的sysctl模式白名单。
     ///
     /// Wire name: `allowedUnsafeSysctls`.
-    #[serde(
-        rename = "allowedUnsafeSysctls",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "allowedUnsafeSysctls", skip_serializing_if = "Option::is_none")]
     pub allowed_unsafe_sysctls: Option<Vec<String>>,
 }
 /// 集群维护窗口。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct MaintenanceWindow {
@@ -324,7 +354,16 @@ pub struct MaintenanceWindow {
     pub weekly_period: Option<String>,
 }
 /// 节点池。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Nodepool {
@@ -386,7 +425,16 @@ pub struct Nodepool {
     pub node_config: Option<NodepoolNodeConfig>,
 }
 /// 自动伸缩节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolAutoScaling {
@@ -460,7 +508,16 @@ pub struct NodepoolAutoScaling {
 /// 【该字段已废弃】
 ///
 /// 边缘节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolInterconnectConfig {
@@ -501,7 +558,16 @@ pub struct NodepoolInterconnectConfig {
     pub improved_period: Option<String>,
 }
 /// 集群相关配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolKubernetesConfig {
@@ -567,7 +633,16 @@ pub struct NodepoolKubernetesConfig {
     pub node_name_mode: Option<String>,
 }
 /// 托管节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolManagement {
@@ -617,7 +692,16 @@ pub struct NodepoolManagement {
     pub auto_upgrade_policy: Option<NodepoolManagementAutoUpgradePolicy>,
 }
 /// 自动修复节点策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolManagementAutoRepairPolicy {
@@ -628,7 +712,16 @@ pub struct NodepoolManagementAutoRepairPolicy {
     pub restart_node: Option<bool>,
 }
 /// 自动升级策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolManagementAutoUpgradePolicy {
@@ -639,7 +732,16 @@ pub struct NodepoolManagementAutoUpgradePolicy {
     pub auto_upgrade_kubelet: Option<bool>,
 }
 /// 自动修复CVE策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolManagementAutoVulFixPolicy {
@@ -655,7 +757,16 @@ pub struct NodepoolManagementAutoVulFixPolicy {
     pub vul_level: Option<String>,
 }
 /// 自动升级配置，仅当`enable=true`时生效。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolManagementUpgradeConfig {
@@ -686,7 +797,16 @@ pub struct NodepoolManagementUpgradeConfig {
     pub max_unavailable: Option<i64>,
 }
 /// 节点配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolNodeConfig {
@@ -696,7 +816,16 @@ pub struct NodepoolNodeConfig {
     pub kubelet_configuration: Option<KubeletConfig>,
 }
 /// 节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolNodepoolInfo {
@@ -721,7 +850,16 @@ pub struct NodepoolNodepoolInfo {
     pub r#type: Option<String>,
 }
 /// 节点池扩容组配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolScalingGroup {
@@ -1014,7 +1152,16 @@ pub struct NodepoolScalingGroup {
     pub private_pool_options: Option<NodepoolScalingGroupPrivatePoolOptions>,
 }
 /// 私有节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolScalingGroupPrivatePoolOptions {
@@ -1036,7 +1183,16 @@ pub struct NodepoolScalingGroupPrivatePoolOptions {
     pub match_criteria: Option<String>,
 }
 /// 当前单台抢占式实例规格市场价格区间配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolScalingGroupSpotPriceLimit {
@@ -1054,7 +1210,16 @@ pub struct NodepoolScalingGroupSpotPriceLimit {
 /// 仅为ECS实例添加标签。
 ///
 /// 标签键不可以重复，最大长度为128个字符；标签键和标签值都不能以“aliyun”、“acs:”开头，或包含“https://”、“http://”。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolScalingGroupTags {
@@ -1070,7 +1235,16 @@ pub struct NodepoolScalingGroupTags {
     pub value: Option<String>,
 }
 /// 加密计算节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct NodepoolTeeConfig {
@@ -1082,7 +1256,16 @@ pub struct NodepoolTeeConfig {
     pub tee_enable: Option<bool>,
 }
 /// A container runtime.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Runtime {
@@ -1098,7 +1281,16 @@ pub struct Runtime {
     pub version: Option<String>,
 }
 /// A tag: a key-value pair.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Tag {
@@ -1122,7 +1314,16 @@ pub struct Tag {
     pub value: Option<String>,
 }
 /// A Kubernetes taint to add to nodes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Taint {

@@ -48,6 +48,21 @@ fn generation_is_deterministic() {
 }
 
 #[test]
+fn the_output_does_not_depend_on_the_number_of_threads() {
+    let root = repo_root();
+    let services = acs_codegen::load_model(&root.join("api-spec"), &root).expect("spec loads");
+    for service in &services {
+        let one = acs_codegen::emit::emit_on(service, 1);
+        for threads in [2, 3, 8] {
+            assert!(
+                acs_codegen::emit::emit_on(service, threads) == one,
+                "{threads} threads"
+            );
+        }
+    }
+}
+
+#[test]
 fn regenerating_into_an_empty_tree_restores_every_file_and_removes_orphans() {
     let root = repo_root();
     let files = generate();
@@ -102,6 +117,77 @@ fn regenerating_into_an_empty_tree_restores_every_file_and_removes_orphans() {
     assert_eq!(
         std::fs::read_to_string(scratch.join("generated/src/lib.rs")).unwrap(),
         "// mine\n"
+    );
+    let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// `cargo xtask codegen` writes through `files::sync` (files written as they are emitted):
+/// it must leave the disk as `drift` then `apply` do.
+#[test]
+fn syncing_into_an_empty_tree_restores_every_file_and_removes_orphans() {
+    let root = repo_root();
+    let files = generate();
+    let services = acs_codegen::load_model(&root.join("api-spec"), &root).expect("spec loads");
+    let scratch = std::env::temp_dir().join(format!("acs-codegen-sync-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(scratch.join("generated/src/operations")).unwrap();
+    let orphan = scratch.join("generated/src/operations/removed_op.rs");
+    std::fs::write(
+        &orphan,
+        format!(
+            "// {} from old. Do not edit.\n",
+            acs_codegen::emit::GENERATED_MARKER
+        ),
+    )
+    .unwrap();
+    let hand = scratch.join("generated/src/hand.rs");
+    std::fs::write(&hand, "// mine\n").unwrap();
+    let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
+    let hand_written = &manifest[..manifest
+        .find(acs_codegen::files::SECTION_BEGIN)
+        .expect("section")];
+    std::fs::write(scratch.join("generated/Cargo.toml"), hand_written).unwrap();
+    let synced = acs_codegen::files::sync(&scratch, &services, 3).unwrap();
+    assert_eq!(
+        synced,
+        acs_codegen::files::Synced {
+            generated: files.len(),
+            written: files.len(),
+            orphans_removed: 1,
+        }
+    );
+    for file in &files {
+        let restored = std::fs::read_to_string(scratch.join(&file.path)).unwrap();
+        let checked_in = std::fs::read_to_string(root.join(&file.path)).unwrap();
+        assert_eq!(restored, checked_in, "{} differs", file.path);
+    }
+    assert!(!orphan.exists(), "orphan not removed");
+    assert!(hand.exists(), "hand-written file touched");
+    // Nothing left to write.
+    let again = acs_codegen::files::sync(&scratch, &services, 2).unwrap();
+    assert_eq!((again.written, again.orphans_removed), (0, 0));
+    // A hand-written file in the way of a generated one is refused before anything is
+    // written.
+    let stale = scratch.join("generated/src/client.rs");
+    std::fs::write(
+        &stale,
+        format!("// {}\n", acs_codegen::emit::GENERATED_MARKER),
+    )
+    .unwrap();
+    std::fs::write(scratch.join("generated/src/lib.rs"), "// mine\n").unwrap();
+    let error = acs_codegen::files::sync(&scratch, &services, 2).unwrap_err();
+    assert!(
+        error.to_string().contains("generated/src/lib.rs"),
+        "{error}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(scratch.join("generated/src/lib.rs")).unwrap(),
+        "// mine\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&stale).unwrap(),
+        format!("// {}\n", acs_codegen::emit::GENERATED_MARKER),
+        "written although a hand-written file is in the way"
     );
     let _ = std::fs::remove_dir_all(&scratch);
 }

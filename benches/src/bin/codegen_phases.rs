@@ -2,15 +2,13 @@
 //! synthetic one from `benches/scripts/synthetic_spec.py`):
 //!
 //! ```text
-//! cargo run --release -p acs-benches --bin codegen_phases -- --spec DIR [--rustfmt]
+//! cargo run --release -p acs-benches --bin codegen_phases -- --spec DIR
 //! ```
 //!
-//! Prints the time of loading and checking the spec (`load_model`), of emitting every file
-//! with formatting turned off (tokens, `prettyplease`), and, with `--rustfmt`, of emitting
-//! with `rustfmt` as the xtask does, with the time spent inside the formatter (one `rustfmt`
-//! process per file) on its own line. Nothing is written to disk.
+//! Prints the time of loading and checking the spec (`load_model`), and of emitting every
+//! file (tokens, `syn` parse, `prettyplease`) on one thread and on every core, as the xtask
+//! does. Nothing is written to disk.
 
-use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -19,12 +17,10 @@ use acs_benches::proc_status_kib;
 
 fn main() -> ExitCode {
     let mut spec = None;
-    let mut with_rustfmt = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--spec" => spec = args.next().map(PathBuf::from),
-            "--rustfmt" => with_rustfmt = true,
             "--bench" => {}
             other => {
                 eprintln!("codegen_phases: unknown argument `{other}`");
@@ -33,7 +29,7 @@ fn main() -> ExitCode {
         }
     }
     let Some(spec) = spec else {
-        eprintln!("usage: codegen_phases --spec DIR [--rustfmt]");
+        eprintln!("usage: codegen_phases --spec DIR");
         return ExitCode::from(2);
     };
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -53,12 +49,16 @@ fn main() -> ExitCode {
     let operations: usize = services.iter().map(|s| s.operations.len()).sum();
 
     let started = Instant::now();
-    let identity = |source: &str| source.to_owned();
-    let files: Vec<_> = services
+    let one: Vec<_> = services
         .iter()
-        .flat_map(|s| acs_codegen::emit::emit(s, &identity))
+        .flat_map(|s| acs_codegen::emit::emit_on(s, 1))
         .collect();
-    let emit = started.elapsed();
+    let emit_one = started.elapsed();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let started = Instant::now();
+    let files: Vec<_> = services.iter().flat_map(acs_codegen::emit::emit).collect();
+    let emit_all = started.elapsed();
+    assert_eq!(one, files, "the output depends on the number of threads");
     let bytes: usize = files.iter().map(|f| f.contents.len()).sum();
 
     println!(
@@ -66,28 +66,11 @@ fn main() -> ExitCode {
         files.len()
     );
     println!("load_model (parse + resolve): {}", ms(load));
-    println!("emit, no formatter (tokens + prettyplease): {}", ms(emit));
-    if with_rustfmt {
-        let in_rustfmt = Cell::new(Duration::ZERO);
-        let timed = |source: &str| {
-            let started = Instant::now();
-            let formatted = acs_codegen::format::rustfmt(source);
-            in_rustfmt.set(in_rustfmt.get() + started.elapsed());
-            formatted
-        };
-        let started = Instant::now();
-        let formatted: Vec<_> = services
-            .iter()
-            .flat_map(|s| acs_codegen::emit::emit(s, &timed))
-            .collect();
-        let total = started.elapsed();
-        println!(
-            "emit with rustfmt: {} (of which inside rustfmt: {}, {} files)",
-            ms(total),
-            ms(in_rustfmt.get()),
-            formatted.len()
-        );
-    }
+    println!(
+        "emit on 1 thread (tokens + syn + prettyplease): {}",
+        ms(emit_one)
+    );
+    println!("emit on {threads} threads: {}", ms(emit_all));
     println!(
         "peak RSS of this process: {} MiB",
         proc_status_kib("VmHWM").unwrap_or(0) / 1024

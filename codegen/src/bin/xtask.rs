@@ -77,10 +77,23 @@ fn codegen(args: &[String]) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let files: Vec<_> = services
-        .iter()
-        .flat_map(|s| acs_codegen::emit::emit(s, &acs_codegen::format::rustfmt))
-        .collect();
+    if !check {
+        let threads = acs_codegen::parallel::threads();
+        return match acs_codegen::files::sync(&root, &services, threads) {
+            Ok(synced) => {
+                println!(
+                    "codegen: {} files generated ({} written, {} orphans removed)",
+                    synced.generated, synced.written, synced.orphans_removed
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("codegen: {e}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    let files: Vec<_> = services.iter().flat_map(acs_codegen::emit::emit).collect();
     let dirs: Vec<String> = services.iter().map(|s| s.crate_dir.clone()).collect();
     let drift = match acs_codegen::files::drift(&root, &files, &dirs) {
         Ok(drift) => drift,
@@ -89,33 +102,18 @@ fn codegen(args: &[String]) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    if check {
-        if drift.is_clean() {
-            println!(
-                "codegen --check: {} generated files are up to date",
-                files.len()
-            );
-            return ExitCode::SUCCESS;
-        }
-        for line in drift.report() {
-            eprintln!("{line}");
-        }
-        eprintln!(
-            "codegen --check: generated files differ from the spec; run `cargo xtask codegen`"
+    if drift.is_clean() {
+        println!(
+            "codegen --check: {} generated files are up to date",
+            files.len()
         );
-        return ExitCode::from(1);
+        return ExitCode::SUCCESS;
     }
-    if let Err(e) = acs_codegen::files::apply(&root, &files, &drift) {
-        eprintln!("codegen: {e}");
-        return ExitCode::from(1);
+    for line in drift.report() {
+        eprintln!("{line}");
     }
-    let changed = drift.stale.len() + drift.missing.len();
-    println!(
-        "codegen: {} files generated ({changed} written, {} orphans removed)",
-        files.len(),
-        drift.orphaned.len()
-    );
-    ExitCode::SUCCESS
+    eprintln!("codegen --check: generated files differ from the spec; run `cargo xtask codegen`");
+    ExitCode::from(1)
 }
 
 fn import(args: &[String]) -> ExitCode {

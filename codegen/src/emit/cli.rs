@@ -11,7 +11,7 @@ use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs;
+use super::{Index, docs};
 use crate::model::{Binding, Member, Operation, Service, Type};
 
 /// Flags every subcommand has; member flags never take these names. Equal to
@@ -108,8 +108,9 @@ pub fn flags(op: &Operation) -> Vec<Flag<'_>> {
     out
 }
 
-/// `src/cli.rs` of the generated crate.
-pub fn cli_rs(service: &Service, binary: &str) -> TokenStream {
+/// `src/cli.rs` of the generated crate up to the functions of each operation: these
+/// follow, all [`command_fn`]s, then all [`run_fn`]s, in the order of the operations.
+pub fn head(service: &Service, binary: &str) -> TokenStream {
     let about = format!(
         "{} (API {}) from the command line: every operation, validated and signed.",
         service.title, service.version
@@ -130,8 +131,6 @@ pub fn cli_rs(service: &Service, binary: &str) -> TokenStream {
         let cfg = super::group_cfg(op);
         quote!(#cfg #name => #run(context, matches).await,)
     });
-    let builders = service.operations.iter().map(|op| command_fn(service, op));
-    let runners = service.operations.iter().map(|op| run_fn(service, op));
     quote! {
         //! The command line: one subcommand per operation.
         #![allow(clippy::too_many_lines)]
@@ -157,13 +156,11 @@ pub fn cli_rs(service: &Service, binary: &str) -> TokenStream {
                 other => Err(Failure::new(cli::exit::INVALID, format!("unknown command {other:?}"))),
             }
         }
-
-        #(#builders)*
-        #(#runners)*
     }
 }
 
-fn command_fn(service: &Service, op: &Operation) -> TokenStream {
+/// `<op>_command()`: the subcommand of `op`.
+pub(super) fn command_fn(index: &Index, op: &Operation) -> TokenStream {
     let function = format_ident!("{}_command", op.module);
     let name = op.name.to_kebab_case();
     let mut about = super::first_sentence(&op.documentation);
@@ -182,16 +179,10 @@ fn command_fn(service: &Service, op: &Operation) -> TokenStream {
         let values = match &flag.member.ty {
             Type::Boolean => quote!(.value_parser(["true", "false"])),
             Type::Enum(e) => {
-                let known: Vec<String> = service
-                    .operations
-                    .iter()
-                    .flat_map(|o| o.shapes.iter())
-                    .chain(service.shapes.iter())
-                    .filter_map(|s| match s {
-                        crate::model::Shape::Enum(en) if en.name == *e => Some(en.values.iter().map(|v| v.value.clone()).collect::<Vec<_>>()),
-                        _ => None,
-                    })
-                    .next()
+                let known: Vec<&str> = index
+                    .enums
+                    .get(e.as_str())
+                    .map(|en| en.values.iter().map(|v| v.value.as_str()).collect())
                     .unwrap_or_default();
                 let help_values = format!("{help} One of: {}.", known.join(", "));
                 quote!(.long_help(#help_values))
@@ -231,7 +222,8 @@ fn flag_kind(ty: &Type) -> TokenStream {
     }
 }
 
-fn run_fn(service: &Service, op: &Operation) -> TokenStream {
+/// `run_<op>()`: runs the subcommand of `op`.
+pub(super) fn run_fn(index: &Index, op: &Operation) -> TokenStream {
     let function = format_ident!("run_{}", op.module);
     let module = format_ident!("{}", op.module);
     let request = format_ident!("{}", op.input.name);
@@ -300,10 +292,7 @@ fn run_fn(service: &Service, op: &Operation) -> TokenStream {
             cli::execute(context, request, extras).await
         }
     } else if let Some(follow) = &op.follow_with {
-        let target = service
-            .operations
-            .iter()
-            .find(|o| o.name == follow.operation);
+        let target = index.operations.get(follow.operation.as_str());
         match target {
             Some(target) => {
                 let target_module = format_ident!("{}", target.module);

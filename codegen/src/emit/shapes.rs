@@ -11,13 +11,42 @@ use crate::model::{
     RuleKind, Structure, Type,
 };
 
-/// Where each named shape lives: `crate::types::X`, or a path inside the operations.
-pub type ShapePaths = BTreeMap<String, TokenStream>;
+/// The module that declares a named shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Home<'a> {
+    /// `crate::types`
+    Types,
+    /// `crate::operations::<module>`
+    Operation(&'a str),
+}
 
-/// The Rust path of a named shape, as seen from module `here` (`None` = `crate::types`).
+/// How the module being emitted names each shape: bare when it declares the shape, by its
+/// path from the crate root otherwise.
+#[derive(Debug, Clone, Copy)]
+pub struct ShapePaths<'a> {
+    homes: &'a BTreeMap<&'a str, Home<'a>>,
+    here: Option<Home<'a>>,
+}
+
+impl<'a> ShapePaths<'a> {
+    /// Shapes as seen from module `here` (`None`: a module that declares no shape).
+    pub fn new(homes: &'a BTreeMap<&'a str, Home<'a>>, here: Option<Home<'a>>) -> Self {
+        Self { homes, here }
+    }
+}
+
+/// The Rust path of a named shape, as seen from the module `paths` is for.
 pub fn shape_path(paths: &ShapePaths, name: &str) -> TokenStream {
     let ident = format_ident!("{name}");
-    paths.get(name).cloned().unwrap_or_else(|| quote!(#ident))
+    match paths.homes.get(name) {
+        Some(home) if Some(*home) == paths.here => quote!(#ident),
+        Some(Home::Types) => quote!(crate::types::#ident),
+        Some(Home::Operation(module)) => {
+            let module = format_ident!("{module}");
+            quote!(crate::operations::#module::#ident)
+        }
+        None => quote!(#ident),
+    }
 }
 
 /// The request structure of `op`, with its operation binding.

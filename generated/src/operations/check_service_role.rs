@@ -10,7 +10,15 @@ use serde::Serialize;
 ///
 /// `POST /ram/check-service-role`, action `CheckServiceRole`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -42,7 +50,16 @@ pub struct CheckServiceRoleResponse {
     pub roles: Option<Vec<CheckServiceRoleResponseRoles>>,
 }
 /// 角色信息
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CheckServiceRoleRequestRoles {

@@ -11,7 +11,15 @@ use serde::Serialize;
 ///
 /// `POST /clusters/{ClusterId}/nodepools`, action `CreateClusterNodePool`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -112,7 +120,16 @@ pub struct CreateClusterNodePoolResponse {
     pub request_id: Option<String>,
 }
 /// 自动弹性伸缩配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestAutoScaling {
@@ -196,7 +213,16 @@ pub struct CreateClusterNodePoolRequestAutoScaling {
 /// 【该字段已废弃】
 ///
 /// 边缘节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestInterconnectConfig {
@@ -237,7 +263,16 @@ pub struct CreateClusterNodePoolRequestInterconnectConfig {
     pub improved_period: Option<String>,
 }
 /// 集群相关配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestKubernetesConfig {
@@ -302,7 +337,16 @@ pub struct CreateClusterNodePoolRequestKubernetesConfig {
     pub node_name_mode: Option<String>,
 }
 /// 节点池托管功能配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestManagement {
@@ -331,7 +375,9 @@ pub struct CreateClusterNodePoolRequestManagement {
     /// 自动修复节点策略。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub auto_repair_policy: Option<CreateClusterNodePoolRequestManagementAutoRepairPolicy>,
+    pub auto_repair_policy: Option<
+        CreateClusterNodePoolRequestManagementAutoRepairPolicy,
+    >,
     /// 是否自动修复CVE漏洞，仅当`enable=true`时生效。
     ///
     /// - `true`：允许自动修复CVE。
@@ -345,7 +391,9 @@ pub struct CreateClusterNodePoolRequestManagement {
     /// 自动修复CVE策略。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub auto_vul_fix_policy: Option<CreateClusterNodePoolRequestManagementAutoVulFixPolicy>,
+    pub auto_vul_fix_policy: Option<
+        CreateClusterNodePoolRequestManagementAutoVulFixPolicy,
+    >,
     /// 是否自动升级节点，仅当`enable=true`时生效。
     /// - `true`：启用自动升级。
     /// - `false`：不启用自动升级。
@@ -359,7 +407,9 @@ pub struct CreateClusterNodePoolRequestManagement {
     /// 自动升级节点策略。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub auto_upgrade_policy: Option<CreateClusterNodePoolRequestManagementAutoUpgradePolicy>,
+    pub auto_upgrade_policy: Option<
+        CreateClusterNodePoolRequestManagementAutoUpgradePolicy,
+    >,
     /// 自动升级配置，仅当`enable=true`时生效。
     ///
     /// **Deprecated:** Deprecated in the API metadata.
@@ -368,7 +418,16 @@ pub struct CreateClusterNodePoolRequestManagement {
     pub upgrade_config: Option<CreateClusterNodePoolRequestManagementUpgradeConfig>,
 }
 /// 自动修复节点策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestManagementAutoRepairPolicy {
@@ -385,7 +444,16 @@ pub struct CreateClusterNodePoolRequestManagementAutoRepairPolicy {
     pub restart_node: Option<bool>,
 }
 /// 自动升级节点策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestManagementAutoUpgradePolicy {
@@ -416,7 +484,16 @@ pub struct CreateClusterNodePoolRequestManagementAutoUpgradePolicy {
     pub auto_upgrade_os: Option<bool>,
 }
 /// 自动修复CVE策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestManagementAutoVulFixPolicy {
@@ -442,7 +519,16 @@ pub struct CreateClusterNodePoolRequestManagementAutoVulFixPolicy {
     pub vul_level: Option<String>,
 }
 /// 自动升级配置，仅当`enable=true`时生效。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestManagementUpgradeConfig {
@@ -477,7 +563,16 @@ pub struct CreateClusterNodePoolRequestManagementUpgradeConfig {
     pub max_unavailable: Option<i64>,
 }
 /// 节点配置
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestNodeConfig {
@@ -487,7 +582,16 @@ pub struct CreateClusterNodePoolRequestNodeConfig {
     pub kubelet_configuration: Option<crate::types::KubeletConfig>,
 }
 /// 节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestNodepoolInfo {
@@ -519,7 +623,16 @@ pub struct CreateClusterNodePoolRequestNodepoolInfo {
     pub resource_group_id: Option<String>,
 }
 /// 节点池伸缩组配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestScalingGroup {
@@ -608,7 +721,9 @@ pub struct CreateClusterNodePoolRequestScalingGroup {
     /// 当前单台抢占式实例规格市场价格区间配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub spot_price_limit: Option<Vec<CreateClusterNodePoolRequestScalingGroupSpotPriceLimit>>,
+    pub spot_price_limit: Option<
+        Vec<CreateClusterNodePoolRequestScalingGroupSpotPriceLimit>,
+    >,
     /// 操作系统镜像类型，和`platform`参数二选一，取值范围：
     ///
     /// - `AliyunLinux`：Alinux2镜像。
@@ -837,7 +952,9 @@ pub struct CreateClusterNodePoolRequestScalingGroup {
     /// 私有节点池配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub private_pool_options: Option<CreateClusterNodePoolRequestScalingGroupPrivatePoolOptions>,
+    pub private_pool_options: Option<
+        CreateClusterNodePoolRequestScalingGroupPrivatePoolOptions,
+    >,
     /// 节点池安全组ID，与`security_group_ids`二选一，推荐使用`security_group_ids`。
     ///
     /// Example: `sg-wz9a8g2mt6x5llu0****`. **Deprecated:** Deprecated in the API metadata.
@@ -860,7 +977,16 @@ pub struct CreateClusterNodePoolRequestScalingGroup {
     pub instance_patterns: Option<Vec<crate::types::InstancePatterns>>,
 }
 /// 私有节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestScalingGroupPrivatePoolOptions {
@@ -879,7 +1005,16 @@ pub struct CreateClusterNodePoolRequestScalingGroupPrivatePoolOptions {
     pub match_criteria: Option<String>,
 }
 /// 抢占实例市场价格区间配置，可为不同实例规格设置不同的价格区间。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestScalingGroupSpotPriceLimit {
@@ -895,7 +1030,16 @@ pub struct CreateClusterNodePoolRequestScalingGroupSpotPriceLimit {
     pub price_limit: Option<String>,
 }
 /// 节点标签。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestScalingGroupTags {
@@ -911,7 +1055,16 @@ pub struct CreateClusterNodePoolRequestScalingGroupTags {
     pub value: Option<String>,
 }
 /// 加密计算集群配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct CreateClusterNodePoolRequestTeeConfig {

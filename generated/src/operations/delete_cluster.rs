@@ -10,7 +10,15 @@ use serde::Serialize;
 ///
 /// `DELETE /clusters/{ClusterId}`, action `DeleteCluster`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -87,7 +95,16 @@ pub struct DeleteClusterResponse {
     pub task_id: Option<String>,
 }
 /// 特定类型资源的删除选项。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct DeleteClusterRequestDeleteOptions {

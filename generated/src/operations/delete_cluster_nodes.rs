@@ -15,7 +15,15 @@ use serde::Serialize;
 ///
 /// `POST /clusters/{ClusterId}/nodes`, action `DeleteClusterNodes`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

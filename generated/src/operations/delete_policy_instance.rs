@@ -10,7 +10,15 @@ use serde::Serialize;
 ///
 /// `DELETE /clusters/{cluster_id}/policies/{policy_name}`, action `DeletePolicyInstance`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

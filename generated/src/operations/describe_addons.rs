@@ -14,7 +14,15 @@ use serde::Serialize;
 ///
 /// `GET /clusters/components/metadata`, action `DescribeAddons`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -85,8 +93,9 @@ pub struct DescribeAddonsResponse {
     ///
     /// Wire name: `StandardComponents`.
     #[serde(rename = "StandardComponents", skip_serializing_if = "Option::is_none")]
-    pub standard_components:
-        Option<std::collections::BTreeMap<String, DescribeAddonsResponseStandardComponents>>,
+    pub standard_components: Option<
+        std::collections::BTreeMap<String, DescribeAddonsResponseStandardComponents>,
+    >,
 }
 /// 组件分组详情。
 #[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]

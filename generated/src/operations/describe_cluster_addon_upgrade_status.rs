@@ -14,7 +14,15 @@ use serde::Serialize;
 ///
 /// `GET /clusters/{ClusterId}/components/{ComponentId}/upgradestatus`, action `DescribeClusterAddonUpgradeStatus`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -51,8 +59,9 @@ pub struct DescribeClusterAddonUpgradeStatusRequest {
 #[non_exhaustive]
 pub struct DescribeClusterAddonUpgradeStatusResponse {
     /// 返回体参数。
-    pub body:
-        Option<std::collections::BTreeMap<String, DescribeClusterAddonUpgradeStatusResponseBody>>,
+    pub body: Option<
+        std::collections::BTreeMap<String, DescribeClusterAddonUpgradeStatusResponseBody>,
+    >,
 }
 /// 组件升级状态详情。
 #[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]

@@ -14,7 +14,15 @@ use serde::Serialize;
 ///
 /// `GET /clusters/{ClusterId}/components/upgradestatus`, action `DescribeClusterAddonsUpgradeStatus`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -49,8 +57,12 @@ pub struct DescribeClusterAddonsUpgradeStatusRequest {
 #[non_exhaustive]
 pub struct DescribeClusterAddonsUpgradeStatusResponse {
     /// 返回数据体。
-    pub body:
-        Option<std::collections::BTreeMap<String, DescribeClusterAddonsUpgradeStatusResponseBody>>,
+    pub body: Option<
+        std::collections::BTreeMap<
+            String,
+            DescribeClusterAddonsUpgradeStatusResponseBody,
+        >,
+    >,
 }
 /// 组件升级状态详情。
 #[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]

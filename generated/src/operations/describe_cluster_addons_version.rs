@@ -14,7 +14,15 @@ use serde::Serialize;
 ///
 /// `GET /clusters/{ClusterId}/components/version`, action `DescribeClusterAddonsVersion`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -42,7 +50,9 @@ pub struct DescribeClusterAddonsVersionRequest {
 #[non_exhaustive]
 pub struct DescribeClusterAddonsVersionResponse {
     /// 返回体参数。
-    pub body: Option<std::collections::BTreeMap<String, DescribeClusterAddonsVersionResponseBody>>,
+    pub body: Option<
+        std::collections::BTreeMap<String, DescribeClusterAddonsVersionResponseBody>,
+    >,
 }
 /// 组件详情。
 #[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]

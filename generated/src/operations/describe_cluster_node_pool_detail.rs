@@ -11,7 +11,15 @@ use serde::Serialize;
 ///
 /// `GET /clusters/{ClusterId}/nodepools/{NodepoolId}`, action `DescribeClusterNodePoolDetail`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -73,7 +81,9 @@ pub struct DescribeClusterNodePoolDetailResponse {
     ///
     /// 边缘节点池网络相关的配置。该值只对edge类型的节点池有意义。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interconnect_config: Option<DescribeClusterNodePoolDetailResponseInterconnectConfig>,
+    pub interconnect_config: Option<
+        DescribeClusterNodePoolDetailResponseInterconnectConfig,
+    >,
     /// 边缘节点池允许容纳的最大节点数量. 节点池内可以容纳的最大节点数量，该参数大于等于0。0表示无额外限制（仅受限于集群整体可以容纳的节点数，节点池本身无额外限制）。边缘节点池该参数值往往大于0；ess类型节点池和默认的edge类型节点池该参数值为0。
     ///
     /// Example: `10`.
@@ -270,7 +280,9 @@ pub struct DescribeClusterNodePoolDetailResponseManagement {
     pub auto_repair: Option<bool>,
     /// 自动修复节点策略。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_repair_policy: Option<DescribeClusterNodePoolDetailResponseManagementAutoRepairPolicy>,
+    pub auto_repair_policy: Option<
+        DescribeClusterNodePoolDetailResponseManagementAutoRepairPolicy,
+    >,
     /// 是否自动修复CVE。
     ///
     /// Example: `true`.
@@ -278,8 +290,9 @@ pub struct DescribeClusterNodePoolDetailResponseManagement {
     pub auto_vul_fix: Option<bool>,
     /// 自动修复CVE策略。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_vul_fix_policy:
-        Option<DescribeClusterNodePoolDetailResponseManagementAutoVulFixPolicy>,
+    pub auto_vul_fix_policy: Option<
+        DescribeClusterNodePoolDetailResponseManagementAutoVulFixPolicy,
+    >,
     /// 是否自动升级。
     ///
     /// Example: `true`.
@@ -287,11 +300,14 @@ pub struct DescribeClusterNodePoolDetailResponseManagement {
     pub auto_upgrade: Option<bool>,
     /// 自动升级策略。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_upgrade_policy:
-        Option<DescribeClusterNodePoolDetailResponseManagementAutoUpgradePolicy>,
+    pub auto_upgrade_policy: Option<
+        DescribeClusterNodePoolDetailResponseManagementAutoUpgradePolicy,
+    >,
     /// 自动升级配置，仅当`enable=true`时生效。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub upgrade_config: Option<DescribeClusterNodePoolDetailResponseManagementUpgradeConfig>,
+    pub upgrade_config: Option<
+        DescribeClusterNodePoolDetailResponseManagementUpgradeConfig,
+    >,
 }
 /// 自动修复节点策略。
 #[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
@@ -488,8 +504,9 @@ pub struct DescribeClusterNodePoolDetailResponseScalingGroup {
     pub spot_strategy: Option<String>,
     /// 抢占实例市场价格区间配置。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub spot_price_limit:
-        Option<Vec<DescribeClusterNodePoolDetailResponseScalingGroupSpotPriceLimit>>,
+    pub spot_price_limit: Option<
+        Vec<DescribeClusterNodePoolDetailResponseScalingGroupSpotPriceLimit>,
+    >,
     /// 操作系统镜像类型。
     ///
     /// Example: `AliyunLinux`.
@@ -693,8 +710,9 @@ pub struct DescribeClusterNodePoolDetailResponseScalingGroup {
     pub rds_instances: Option<Vec<String>>,
     /// 私有节点池配置。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub private_pool_options:
-        Option<DescribeClusterNodePoolDetailResponseScalingGroupPrivatePoolOptions>,
+    pub private_pool_options: Option<
+        DescribeClusterNodePoolDetailResponseScalingGroupPrivatePoolOptions,
+    >,
     /// 节点池安全组ID，当节点池绑定了多个安全组时，为`security_group_ids`中的第一个值。
     ///
     /// Example: `sg-2ze60ockeekspl3d****`.

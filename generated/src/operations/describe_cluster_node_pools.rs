@@ -11,7 +11,15 @@ use serde::Serialize;
 ///
 /// `GET /clusters/{ClusterId}/nodepools`, action `DescribeClusterNodePools`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -74,7 +82,9 @@ pub struct DescribeClusterNodePoolsResponseNodepools {
     pub node_config: Option<DescribeClusterNodePoolsResponseNodepoolsNodeConfig>,
     /// 集群相关配置。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub kubernetes_config: Option<DescribeClusterNodePoolsResponseNodepoolsKubernetesConfig>,
+    pub kubernetes_config: Option<
+        DescribeClusterNodePoolsResponseNodepoolsKubernetesConfig,
+    >,
     /// 加密计算配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tee_config: Option<DescribeClusterNodePoolsResponseNodepoolsTeeConfig>,
@@ -82,7 +92,9 @@ pub struct DescribeClusterNodePoolsResponseNodepools {
     ///
     /// 边缘节点池网络相关的配置。该值只对edge类型的节点池有意义。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interconnect_config: Option<DescribeClusterNodePoolsResponseNodepoolsInterconnectConfig>,
+    pub interconnect_config: Option<
+        DescribeClusterNodePoolsResponseNodepoolsInterconnectConfig,
+    >,
     /// 边缘节点池允许容纳的最大节点数量. 节点池内可以容纳的最大节点数量，该参数大于等于0。0表示无额外限制（仅受限于集群整体可以容纳的节点数，节点池本身无额外限制）。边缘节点池该参数值往往大于0；ess类型节点池和默认的edge类型节点池该参数值为0
     ///
     /// Example: `10`.
@@ -276,8 +288,9 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsManagement {
     pub auto_repair: Option<bool>,
     /// 自动修复节点策略。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_repair_policy:
-        Option<DescribeClusterNodePoolsResponseNodepoolsManagementAutoRepairPolicy>,
+    pub auto_repair_policy: Option<
+        DescribeClusterNodePoolsResponseNodepoolsManagementAutoRepairPolicy,
+    >,
     /// 是否自动修复CVE。
     ///
     /// Example: `true`.
@@ -285,8 +298,9 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsManagement {
     pub auto_vul_fix: Option<bool>,
     /// 自动修复CVE策略。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_vul_fix_policy:
-        Option<DescribeClusterNodePoolsResponseNodepoolsManagementAutoVulFixPolicy>,
+    pub auto_vul_fix_policy: Option<
+        DescribeClusterNodePoolsResponseNodepoolsManagementAutoVulFixPolicy,
+    >,
     /// 是否自动升级。
     ///
     /// Example: `true`.
@@ -294,11 +308,14 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsManagement {
     pub auto_upgrade: Option<bool>,
     /// 自动升级策略。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_upgrade_policy:
-        Option<DescribeClusterNodePoolsResponseNodepoolsManagementAutoUpgradePolicy>,
+    pub auto_upgrade_policy: Option<
+        DescribeClusterNodePoolsResponseNodepoolsManagementAutoUpgradePolicy,
+    >,
     /// 自动升级配置，仅当`enable=true`时生效。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub upgrade_config: Option<DescribeClusterNodePoolsResponseNodepoolsManagementUpgradeConfig>,
+    pub upgrade_config: Option<
+        DescribeClusterNodePoolsResponseNodepoolsManagementUpgradeConfig,
+    >,
 }
 /// 自动修复节点策略。
 #[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
@@ -502,8 +519,9 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsScalingGroup {
     pub spot_strategy: Option<String>,
     /// 抢占式实例市场价格区间配置。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub spot_price_limit:
-        Option<Vec<DescribeClusterNodePoolsResponseNodepoolsScalingGroupSpotPriceLimit>>,
+    pub spot_price_limit: Option<
+        Vec<DescribeClusterNodePoolsResponseNodepoolsScalingGroupSpotPriceLimit>,
+    >,
     /// 操作系统镜像类型。
     ///
     /// Example: `AliyunLinux`.
@@ -693,8 +711,9 @@ pub struct DescribeClusterNodePoolsResponseNodepoolsScalingGroup {
     pub rds_instances: Option<Vec<String>>,
     /// 私有池选项。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub private_pool_options:
-        Option<DescribeClusterNodePoolsResponseNodepoolsScalingGroupPrivatePoolOptions>,
+    pub private_pool_options: Option<
+        DescribeClusterNodePoolsResponseNodepoolsScalingGroupPrivatePoolOptions,
+    >,
     /// 节点池安全组ID，当节点池绑定多个安全组时，为`security_group_ids`中的第一个值。
     ///
     /// Example: `sg-2ze1iuk12m2sb4c4****`.

@@ -13,7 +13,15 @@ use serde::Serialize;
 ///
 /// `GET /k8s/{ClusterId}/user_config`, action `DescribeClusterUserKubeconfig`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

@@ -15,7 +15,15 @@ use serde::Serialize;
 ///
 /// `GET /api/v2/k8s/{ClusterId}/user_config`, action `DescribeClusterV2UserKubeconfig`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

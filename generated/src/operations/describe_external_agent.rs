@@ -16,7 +16,15 @@ use serde::Serialize;
 ///
 /// `GET /k8s/{ClusterId}/external/agent/deployment`, action `DescribeExternalAgent`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

@@ -10,7 +10,15 @@ use serde::Serialize;
 ///
 /// `GET /clusters/{cluster_id}/policygovernance`, action `DescribePolicyGovernanceInCluster`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -47,7 +55,9 @@ pub struct DescribePolicyGovernanceInClusterResponse {
     ///
     /// Wire name: `totalViolations`.
     #[serde(rename = "totalViolations", skip_serializing_if = "Option::is_none")]
-    pub total_violations: Option<DescribePolicyGovernanceInClusterResponseTotalViolations>,
+    pub total_violations: Option<
+        DescribePolicyGovernanceInClusterResponseTotalViolations,
+    >,
     /// 集群中针对不同策略类型的拦截和告警的审计计数统计列表
     #[serde(skip_serializing_if = "Option::is_none")]
     pub violations: Option<DescribePolicyGovernanceInClusterResponseViolations>,

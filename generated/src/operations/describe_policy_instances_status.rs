@@ -10,7 +10,15 @@ use serde::Serialize;
 ///
 /// `GET /clusters/{cluster_id}/policies/status`, action `DescribePolicyInstancesStatus`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -39,7 +47,9 @@ pub struct DescribePolicyInstancesStatusRequest {
 pub struct DescribePolicyInstancesStatusResponse {
     /// 不同策略类型下的策略实例计数列表。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub policy_instances: Option<Vec<DescribePolicyInstancesStatusResponsePolicyInstances>>,
+    pub policy_instances: Option<
+        Vec<DescribePolicyInstancesStatusResponsePolicyInstances>,
+    >,
     /// 集群中当前部署的不同治理等级的策略实例计数。
     ///
     /// Example: `{ "high": 11,     "medium": 1  }`.

@@ -11,7 +11,15 @@ use serde::Serialize;
 ///
 /// `GET /clusters/{cluster_id}/triggers`, action `DescribeTrigger`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

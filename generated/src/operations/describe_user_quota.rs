@@ -10,7 +10,15 @@ use serde::Serialize;
 ///
 /// `GET /quota`, action `DescribeUserQuota`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -58,10 +66,14 @@ pub struct DescribeUserQuotaResponse {
     ///
     /// 边缘增强型节点池Quota。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub edge_improved_nodepool_quota: Option<DescribeUserQuotaResponseEdgeImprovedNodepoolQuota>,
+    pub edge_improved_nodepool_quota: Option<
+        DescribeUserQuotaResponseEdgeImprovedNodepoolQuota,
+    >,
     /// 新配额项，如存在该字段，则以该字段为准。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub quotas: Option<std::collections::BTreeMap<String, DescribeUserQuotaResponseQuotas>>,
+    pub quotas: Option<
+        std::collections::BTreeMap<String, DescribeUserQuotaResponseQuotas>,
+    >,
 }
 /// 【该字段已废弃】
 ///

@@ -15,7 +15,15 @@ use serde::Serialize;
 ///
 /// `POST /clusters/{cluster_id}/nodepools/{nodepool_id}/vuls/fix`, action `FixNodePoolVuls`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -72,7 +80,16 @@ pub struct FixNodePoolVulsResponse {
     pub task_id: Option<String>,
 }
 /// 轮转修复策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct FixNodePoolVulsRequestRolloutPolicy {

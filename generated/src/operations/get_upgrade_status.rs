@@ -14,7 +14,15 @@ use serde::Serialize;
 ///
 /// `GET /api/v2/clusters/{ClusterId}/upgrade/status`, action `GetUpgradeStatus`; idempotent: retried after transport failures.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

@@ -16,7 +16,15 @@ use serde::Serialize;
 ///
 /// `POST /permissions/users/{uid}`, action `GrantPermissions`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(transparent)]
 #[non_exhaustive]
@@ -48,7 +56,16 @@ pub struct GrantPermissionsRequest {
 #[non_exhaustive]
 pub struct GrantPermissionsResponse {}
 /// 授权详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct GrantPermissionsRequestBody {

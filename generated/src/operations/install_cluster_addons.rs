@@ -10,7 +10,15 @@ use serde::Serialize;
 ///
 /// `POST /clusters/{ClusterId}/components/install`, action `InstallClusterAddons`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(transparent)]
 #[non_exhaustive]
@@ -44,7 +52,16 @@ pub struct InstallClusterAddonsRequest {
 #[non_exhaustive]
 pub struct InstallClusterAddonsResponse {}
 /// 组件详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct InstallClusterAddonsRequestBody {

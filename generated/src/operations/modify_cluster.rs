@@ -10,7 +10,15 @@ use serde::Serialize;
 ///
 /// `PUT /api/v2/clusters/{ClusterId}`, action `ModifyCluster`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -142,7 +150,16 @@ pub struct ModifyClusterResponse {
     pub task_id: Option<String>,
 }
 /// 自定义 API Server 证书 SAN（只有托管版集群支持配置该参数）。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterRequestApiServerCustomCertSans {
@@ -162,17 +179,37 @@ pub struct ModifyClusterRequestApiServerCustomCertSans {
     pub subject_alternative_names: Option<Vec<String>>,
 }
 /// 集群自动运维策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterRequestOperationPolicy {
     /// 集群自动升级。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub cluster_auto_upgrade: Option<ModifyClusterRequestOperationPolicyClusterAutoUpgrade>,
+    pub cluster_auto_upgrade: Option<
+        ModifyClusterRequestOperationPolicyClusterAutoUpgrade,
+    >,
 }
 /// 集群自动升级。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterRequestOperationPolicyClusterAutoUpgrade {
@@ -191,7 +228,16 @@ pub struct ModifyClusterRequestOperationPolicyClusterAutoUpgrade {
     pub channel: Option<String>,
 }
 /// 系统事件存储配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterRequestSystemEventsLogging {

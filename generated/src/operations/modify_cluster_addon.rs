@@ -18,7 +18,15 @@ use serde::Serialize;
 ///
 /// `POST /clusters/{cluster_id}/components/{component_id}/config`, action `ModifyClusterAddon`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

@@ -11,7 +11,15 @@ use serde::Serialize;
 ///
 /// `PUT /clusters/{ClusterId}/nodepools/{NodepoolId}`, action `ModifyClusterNodePool`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -97,7 +105,16 @@ pub struct ModifyClusterNodePoolResponse {
     pub request_id: Option<String>,
 }
 /// 自动伸缩配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestAutoScaling {
@@ -160,7 +177,16 @@ pub struct ModifyClusterNodePoolRequestAutoScaling {
     pub eip_bandwidth: Option<i64>,
 }
 /// 集群相关配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestKubernetesConfig {
@@ -217,7 +243,16 @@ pub struct ModifyClusterNodePoolRequestKubernetesConfig {
     pub cms_enabled: Option<bool>,
 }
 /// 托管节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestManagement {
@@ -244,7 +279,9 @@ pub struct ModifyClusterNodePoolRequestManagement {
     /// 自动修复节点策略。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub auto_repair_policy: Option<ModifyClusterNodePoolRequestManagementAutoRepairPolicy>,
+    pub auto_repair_policy: Option<
+        ModifyClusterNodePoolRequestManagementAutoRepairPolicy,
+    >,
     /// 是否自动修复CVE，取值：
     ///
     /// - `true`：允许自动修复CVE。
@@ -256,7 +293,9 @@ pub struct ModifyClusterNodePoolRequestManagement {
     /// 自动修复CVE策略。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub auto_vul_fix_policy: Option<ModifyClusterNodePoolRequestManagementAutoVulFixPolicy>,
+    pub auto_vul_fix_policy: Option<
+        ModifyClusterNodePoolRequestManagementAutoVulFixPolicy,
+    >,
     /// 是否启用自动升级，取值：
     ///
     /// - `true`：启用自动升级。
@@ -268,7 +307,9 @@ pub struct ModifyClusterNodePoolRequestManagement {
     /// 自动升级策略。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub auto_upgrade_policy: Option<ModifyClusterNodePoolRequestManagementAutoUpgradePolicy>,
+    pub auto_upgrade_policy: Option<
+        ModifyClusterNodePoolRequestManagementAutoUpgradePolicy,
+    >,
     /// 自动升级配置，仅当`enable=true`时生效。
     ///
     /// **Deprecated:** Deprecated in the API metadata.
@@ -277,7 +318,16 @@ pub struct ModifyClusterNodePoolRequestManagement {
     pub upgrade_config: Option<ModifyClusterNodePoolRequestManagementUpgradeConfig>,
 }
 /// 自动修复节点策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestManagementAutoRepairPolicy {
@@ -291,7 +341,16 @@ pub struct ModifyClusterNodePoolRequestManagementAutoRepairPolicy {
     pub restart_node: Option<bool>,
 }
 /// 自动升级策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestManagementAutoUpgradePolicy {
@@ -319,7 +378,16 @@ pub struct ModifyClusterNodePoolRequestManagementAutoUpgradePolicy {
     pub auto_upgrade_os: Option<bool>,
 }
 /// 自动修复CVE策略。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestManagementAutoVulFixPolicy {
@@ -338,7 +406,16 @@ pub struct ModifyClusterNodePoolRequestManagementAutoVulFixPolicy {
     pub vul_level: Option<String>,
 }
 /// 自动升级配置，仅当`enable=true`时生效。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestManagementUpgradeConfig {
@@ -375,7 +452,16 @@ pub struct ModifyClusterNodePoolRequestManagementUpgradeConfig {
     pub max_unavailable: Option<i64>,
 }
 /// 节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestNodepoolInfo {
@@ -393,7 +479,16 @@ pub struct ModifyClusterNodePoolRequestNodepoolInfo {
     pub resource_group_id: Option<String>,
 }
 /// 扩容组配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestScalingGroup {
@@ -462,7 +557,9 @@ pub struct ModifyClusterNodePoolRequestScalingGroup {
     /// 抢占实例市场价格区间配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub spot_price_limit: Option<Vec<ModifyClusterNodePoolRequestScalingGroupSpotPriceLimit>>,
+    pub spot_price_limit: Option<
+        Vec<ModifyClusterNodePoolRequestScalingGroupSpotPriceLimit>,
+    >,
     /// 操作系统发行版类型，推荐使用该字段指定节点操作系统。取值：
     ///
     /// - `AliyunLinux`：Alinux2镜像。
@@ -639,7 +736,9 @@ pub struct ModifyClusterNodePoolRequestScalingGroup {
     /// 私有节点池配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub private_pool_options: Option<ModifyClusterNodePoolRequestScalingGroupPrivatePoolOptions>,
+    pub private_pool_options: Option<
+        ModifyClusterNodePoolRequestScalingGroupPrivatePoolOptions,
+    >,
     /// 操作系统平台。取值：
     ///
     /// - `AliyunLinux`
@@ -656,7 +755,16 @@ pub struct ModifyClusterNodePoolRequestScalingGroup {
     pub instance_patterns: Option<Vec<crate::types::InstancePatterns>>,
 }
 /// 私有节点池配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestScalingGroupPrivatePoolOptions {
@@ -675,7 +783,16 @@ pub struct ModifyClusterNodePoolRequestScalingGroupPrivatePoolOptions {
     pub match_criteria: Option<String>,
 }
 /// 抢占实例市场价格区间配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestScalingGroupSpotPriceLimit {
@@ -697,7 +814,16 @@ pub struct ModifyClusterNodePoolRequestScalingGroupSpotPriceLimit {
     pub price_limit: Option<String>,
 }
 /// 加密计算集群配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyClusterNodePoolRequestTeeConfig {

@@ -12,7 +12,15 @@ use serde::Serialize;
 ///
 /// `POST /clusters/{ClusterId}/tags`, action `ModifyClusterTags`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(transparent)]
 #[non_exhaustive]

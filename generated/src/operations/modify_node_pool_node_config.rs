@@ -12,7 +12,15 @@ use serde::Serialize;
 ///
 /// `PUT /clusters/{ClusterId}/nodepools/{NodepoolId}/node_config`, action `ModifyNodePoolNodeConfig`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -76,7 +84,16 @@ pub struct ModifyNodePoolNodeConfigResponse {
     pub nodepool_id: Option<String>,
 }
 /// (no description in the metadata)
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyNodePoolNodeConfigRequestOsConfig {
@@ -85,7 +102,16 @@ pub struct ModifyNodePoolNodeConfigRequestOsConfig {
     pub sysctl: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 /// 轮转配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct ModifyNodePoolNodeConfigRequestRollingPolicy {

@@ -14,7 +14,15 @@ use serde::Serialize;
 ///
 /// `POST /clusters/{clusterid}/components/{componentid}/pause`, action `PauseComponentUpgrade`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

@@ -16,7 +16,15 @@ use serde::Serialize;
 ///
 /// `DELETE /clusters/{ClusterId}/nodepools/{NodepoolId}/nodes`, action `RemoveNodePoolNodes`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

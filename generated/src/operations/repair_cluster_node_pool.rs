@@ -10,7 +10,15 @@ use serde::Serialize;
 ///
 /// `POST /clusters/{cluster_id}/nodepools/{nodepool_id}/repair`, action `RepairClusterNodePool`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -69,7 +77,16 @@ pub struct RepairClusterNodePoolResponse {
     pub task_id: Option<String>,
 }
 /// 修复操作。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct RepairClusterNodePoolRequestOperations {

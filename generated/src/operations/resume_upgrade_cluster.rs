@@ -14,7 +14,15 @@ use serde::Serialize;
 ///
 /// `POST /api/v2/clusters/{ClusterId}/upgrade/resume`, action `ResumeUpgradeCluster`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

@@ -25,7 +25,15 @@ use serde::Serialize;
 /// - `worker_auto_renew_period` must be one of `1`, `2`, `3`, `6`, `12` when `worker_period_unit` is `"Month"` (source: ScaleOutCluster documentation)
 /// - exactly one of `key_pair`, `login_password` must be set (source: ScaleOutCluster documentation: you must set key_pair or login_password; ACK metadata: choose one of the two)
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -39,14 +47,18 @@ use serde::Serialize;
     output = ScaleOutClusterResponse,
     outcome_check = "Before scaling again, check whether nodes were added: DescribeTaskInfo with the task id if you have one, or DescribeClusterNodes for the cluster's node count."
 )]
-#[validate(required_if(
-    members(worker_period, worker_period_unit),
-    when(worker_instance_charge_type = "PrePaid")
-))]
-#[validate(required_if(
-    members(worker_auto_renew_period),
-    when(worker_instance_charge_type = "PrePaid", worker_auto_renew = true)
-))]
+#[validate(
+    required_if(
+        members(worker_period, worker_period_unit),
+        when(worker_instance_charge_type = "PrePaid")
+    )
+)]
+#[validate(
+    required_if(
+        members(worker_auto_renew_period),
+        when(worker_instance_charge_type = "PrePaid", worker_auto_renew = true)
+    )
+)]
 #[validate(
     allowed_values_if(
         member = worker_period,
@@ -284,7 +296,16 @@ pub enum PeriodUnit {
     Unknown(String),
 }
 /// The configuration of a data disk.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct WorkerDataDisk {

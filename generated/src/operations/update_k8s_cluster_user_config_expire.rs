@@ -13,7 +13,15 @@ use serde::Serialize;
 ///
 /// `POST /k8s/{ClusterId}/user_config/expire`, action `UpdateK8sClusterUserConfigExpire`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

@@ -14,7 +14,15 @@ use serde::Serialize;
 ///
 /// `POST /permissions/users/{uid}/update`, action `UpdateUserPermissions`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(transparent)]
 #[non_exhaustive]
@@ -62,7 +70,16 @@ pub struct UpdateUserPermissionsRequest {
 #[non_exhaustive]
 pub struct UpdateUserPermissionsResponse {}
 /// 请求体参数。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UpdateUserPermissionsRequestBody {

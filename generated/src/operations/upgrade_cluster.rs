@@ -17,7 +17,15 @@ use serde::Serialize;
 ///
 /// `POST /api/v2/clusters/{ClusterId}/upgrade`, action `UpgradeCluster`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]

@@ -10,7 +10,15 @@ use serde::Serialize;
 ///
 /// `POST /clusters/{ClusterId}/components/upgrade`, action `UpgradeClusterAddons`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(transparent)]
 #[non_exhaustive]
@@ -42,7 +50,16 @@ pub struct UpgradeClusterAddonsRequest {
 #[non_exhaustive]
 pub struct UpgradeClusterAddonsResponse {}
 /// 组件信息。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UpgradeClusterAddonsRequestBody {

@@ -17,7 +17,15 @@ use serde::Serialize;
 ///
 /// `POST /clusters/{ClusterId}/nodepools/{NodepoolId}/upgrade`, action `UpgradeClusterNodepool`; not idempotent: never resent when the outcome is unknown.
 #[derive(
-    Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder, Operation,
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder,
+    Operation
 )]
 #[serde(default)]
 #[non_exhaustive]
@@ -100,7 +108,16 @@ pub struct UpgradeClusterNodepoolResponse {
     pub task_id: Option<String>,
 }
 /// 轮转配置。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize, Validate, Builder)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct UpgradeClusterNodepoolRequestRollingPolicy {
