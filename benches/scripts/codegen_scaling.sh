@@ -6,9 +6,12 @@
 #
 #   benches/scripts/codegen_scaling.sh [SIZES...]       (default: 1 10 100 1000)
 #   REPEATS=3        runs per size (the median wall time is reported)
+#   SCALING_DIR=DIR  where specs and crates go (default target/codegen-scaling; a tmpfs such
+#                    as /dev/shm/scaling takes the file system's cost of recreating a
+#                    thousand just-deleted files out of the numbers)
 #
-# Writes only under target/codegen-scaling/ (the xtask binary is taken from
-# $CARGO_TARGET_DIR when set). Needs python3 and GNU time (/usr/bin/time).
+# The xtask binary is taken from $CARGO_TARGET_DIR when set. Wall time is read with bash's
+# $EPOCHREALTIME (to the millisecond), peak RSS with GNU time (/usr/bin/time). Needs python3.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$repo"
@@ -19,7 +22,7 @@ repeats="${REPEATS:-3}"
 
 cargo build --quiet --release -p acs-codegen --bin xtask
 xtask="${CARGO_TARGET_DIR:-$repo/target}/release/xtask"
-base="target/codegen-scaling"
+base="${SCALING_DIR:-target/codegen-scaling}"
 mkdir -p "$base"
 
 echo "$repeats run(s) per size; median wall time, max peak RSS"
@@ -33,11 +36,13 @@ for n in "${sizes[@]}"; do
     peak=0
     for _ in $(seq "$repeats"); do
         rm -rf "$crate/src"
-        /usr/bin/time -f "%e %M" -o "$base/time.txt" "$xtask" codegen --spec "$spec" > "$base/out.txt" 2> "$base/err.txt" || {
+        started="$EPOCHREALTIME"
+        /usr/bin/time -f "%M" -o "$base/time.txt" "$xtask" codegen --spec "$spec" > "$base/out.txt" 2> "$base/err.txt" || {
             cat "$base/err.txt" >&2
             exit 1
         }
-        read -r wall rss < "$base/time.txt"
+        wall="$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", b - a }')"
+        read -r rss < "$base/time.txt"
         walls+=("$wall")
         [ "$rss" -gt "$peak" ] && peak="$rss"
     done
@@ -45,5 +50,5 @@ for n in "${sizes[@]}"; do
     files="$(find "$crate/src" -name '*.rs' | wc -l)"
     lines="$(find "$crate/src" -name '*.rs' -exec cat {} + | wc -l)"
     awk -v n="$n" -v f="$files" -v l="$lines" -v w="$median" -v p="$peak" \
-        'BEGIN { printf "| %d | %d | %d | %.2f | %.2f | %.1f |\n", n, f, l, w, w * 1000 / n, p / 1024 }'
+        'BEGIN { printf "| %d | %d | %d | %.3f | %.2f | %.1f |\n", n, f, l, w, w * 1000 / n, p / 1024 }'
 done

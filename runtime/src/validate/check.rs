@@ -252,7 +252,7 @@ fn is_standard_base64(text: &[u8]) -> bool {
             _ => None,
         }
     }
-    if text.len() % 4 != 0 {
+    if !text.len().is_multiple_of(4) {
         return false;
     }
     let padding = text
