@@ -6,9 +6,10 @@
 #
 #   benches/scripts/codegen_scaling.sh [SIZES...]       (default: 1 10 100 1000)
 #   REPEATS=3        runs per size (the median wall time is reported)
-#   SCALING_DIR=DIR  where specs and crates go (default target/codegen-scaling; a tmpfs such
-#                    as /dev/shm/scaling takes the file system's cost of recreating a
-#                    thousand just-deleted files out of the numbers)
+#   SCALING_DIR=DIR  where specs and crates go, inside the repository (default
+#                    target/codegen-scaling); a symbolic link to a tmpfs (for example
+#                    `ln -s /dev/shm/x target/scaling-tmpfs`) takes the file system's cost of
+#                    recreating a thousand just-deleted files out of the numbers
 #
 # The xtask binary is taken from $CARGO_TARGET_DIR when set. Wall time is read with bash's
 # $EPOCHREALTIME (to the millisecond), peak RSS with GNU time (/usr/bin/time). Needs python3.
