@@ -62,14 +62,18 @@ fn the_output_does_not_depend_on_the_number_of_threads() {
     }
 }
 
-#[test]
-fn regenerating_into_an_empty_tree_restores_every_file_and_removes_orphans() {
-    let root = repo_root();
-    let files = generate();
-    let scratch = std::env::temp_dir().join(format!("acs-codegen-restore-{}", std::process::id()));
+/// A crate folder with no generated files but an orphan the generator owns, a hand-written
+/// file it must not touch, and the hand-written manifest without its generated section.
+struct ScratchTree {
+    scratch: std::path::PathBuf,
+    orphan: std::path::PathBuf,
+    hand: std::path::PathBuf,
+}
+
+fn scratch_tree(name: &str) -> ScratchTree {
+    let scratch = std::env::temp_dir().join(format!("acs-codegen-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(scratch.join("generated/src/operations")).unwrap();
-    // An orphan the generator owns, and a hand-written file it must not touch.
     let orphan = scratch.join("generated/src/operations/removed_op.rs");
     std::fs::write(
         &orphan,
@@ -81,14 +85,28 @@ fn regenerating_into_an_empty_tree_restores_every_file_and_removes_orphans() {
     .unwrap();
     let hand = scratch.join("generated/src/hand.rs");
     std::fs::write(&hand, "// mine\n").unwrap();
-    let dirs = vec!["generated".to_owned()];
-    // The manifest is hand-written (only its [features] section is generated): keep it, with
-    // the section removed.
-    let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
+    let manifest = std::fs::read_to_string(repo_root().join("generated/Cargo.toml")).unwrap();
     let hand_written = &manifest[..manifest
         .find(acs_codegen::files::SECTION_BEGIN)
         .expect("section")];
     std::fs::write(scratch.join("generated/Cargo.toml"), hand_written).unwrap();
+    ScratchTree {
+        scratch,
+        orphan,
+        hand,
+    }
+}
+
+#[test]
+fn regenerating_into_an_empty_tree_restores_every_file_and_removes_orphans() {
+    let root = repo_root();
+    let files = generate();
+    let ScratchTree {
+        scratch,
+        orphan,
+        hand,
+    } = scratch_tree("restore");
+    let dirs = vec!["generated".to_owned()];
     let drift = acs_codegen::files::drift(&scratch, &files, &dirs).unwrap();
     assert_eq!(drift.missing.len(), files.len() - 1);
     assert_eq!(drift.stale, vec!["generated/Cargo.toml".to_owned()]);
@@ -128,25 +146,11 @@ fn syncing_into_an_empty_tree_restores_every_file_and_removes_orphans() {
     let root = repo_root();
     let files = generate();
     let services = acs_codegen::load_model(&root.join("api-spec"), &root).expect("spec loads");
-    let scratch = std::env::temp_dir().join(format!("acs-codegen-sync-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
-    std::fs::create_dir_all(scratch.join("generated/src/operations")).unwrap();
-    let orphan = scratch.join("generated/src/operations/removed_op.rs");
-    std::fs::write(
-        &orphan,
-        format!(
-            "// {} from old. Do not edit.\n",
-            acs_codegen::emit::GENERATED_MARKER
-        ),
-    )
-    .unwrap();
-    let hand = scratch.join("generated/src/hand.rs");
-    std::fs::write(&hand, "// mine\n").unwrap();
-    let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).unwrap();
-    let hand_written = &manifest[..manifest
-        .find(acs_codegen::files::SECTION_BEGIN)
-        .expect("section")];
-    std::fs::write(scratch.join("generated/Cargo.toml"), hand_written).unwrap();
+    let ScratchTree {
+        scratch,
+        orphan,
+        hand,
+    } = scratch_tree("sync");
     let synced = acs_codegen::files::sync(&scratch, &services, 3).unwrap();
     assert_eq!(
         synced,
