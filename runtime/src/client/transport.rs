@@ -194,3 +194,84 @@ fn describe(error: &reqwest::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn request(path: &str, query: Vec<(String, String)>) -> HttpRequest {
+        let mut request = HttpRequest::new("GET", "https", "cs.example.com:8443", path);
+        request.query = query;
+        request
+    }
+
+    #[test]
+    fn a_request_to_another_host_or_scheme_is_parsed_whole() {
+        let base = BaseUrl::new("https", "cs.example.com:8443");
+        let mut other = request("/a", Vec::new());
+        other.host = "other.example.com".to_owned();
+        assert_eq!(
+            base.url_for(&other).unwrap().as_str(),
+            "https://other.example.com/a"
+        );
+        other.scheme = "http".into();
+        assert_eq!(
+            base.url_for(&other).unwrap().as_str(),
+            "http://other.example.com/a"
+        );
+        other.host = "bad host".to_owned();
+        assert!(base.url_for(&other).unwrap_err().starts_with("invalid URL"));
+    }
+
+    #[test]
+    fn header_text_that_http_rejects_is_an_error_not_a_panic() {
+        // Constant names and values go through `from_static`, which panics on what it
+        // rejects: these must be caught before.
+        for (name, value) in [
+            ("Bad Name", "v"),
+            ("", "v"),
+            ("x-ok", "line\nbreak"),
+            ("x-ok", "nul\0"),
+        ] {
+            let error = header_map(vec![(name.into(), value.into())]).unwrap_err();
+            assert!(error.starts_with("invalid"), "{error}");
+            assert!(
+                !error.contains("break") && !error.contains("nul"),
+                "{error}"
+            );
+        }
+        // Bytes above 0x7f are `obs-text`, which HTTP allows in values: sent as they are.
+        let map = header_map(vec![("x-ok".into(), "caf\u{e9}".into())]).unwrap();
+        assert_eq!(map["x-ok"].as_bytes(), "caf\u{e9}".as_bytes());
+        let map = header_map(vec![
+            ("x-acs-action".into(), "ScaleOutCluster".into()),
+            ("X-Mixed".into(), String::from("owned").into()),
+            ("x-acs-action".into(), "again".into()),
+        ])
+        .unwrap();
+        assert_eq!(map.get_all("x-acs-action").iter().count(), 2);
+        assert_eq!(map["x-mixed"], "owned");
+    }
+
+    proptest! {
+        /// Setting the path and query on the parsed endpoint gives the URL that parsing the
+        /// whole request URL gives.
+        #[test]
+        fn the_base_url_gives_the_parsed_url(
+            segments in proptest::collection::vec("[a-zA-Z0-9%._~!$&'()*+,;=:@ /?#\\[\\]\u{e9}-]{0,8}", 0..4),
+            query in proptest::collection::vec(("[a-z &=?/%\u{4e2d}]{0,5}", "[a-z &=?/%+\u{e9}]{0,5}"), 0..3),
+        ) {
+            let encoded: Vec<String> = segments
+                .iter()
+                .map(|s| crate::signing::percent_encode_path_segment(s))
+                .collect();
+            let path = if encoded.is_empty() { String::new() } else { format!("/{}", encoded.join("/")) };
+            let request = request(&path, query);
+            let base = BaseUrl::new("https", "cs.example.com:8443");
+            let expected = reqwest::Url::parse(&request.url()).unwrap();
+            prop_assert_eq!(base.url_for(&request).unwrap(), expected);
+        }
+    }
+}
