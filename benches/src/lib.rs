@@ -32,9 +32,10 @@ pub fn credentials() -> Credentials {
     Credentials::new(ACCESS_KEY_ID, ACCESS_KEY_SECRET)
 }
 
-/// A ScaleOutCluster request with every field set (the "every field" case of
-/// `tests/tests/conformance_sdk.rs`; `benches/scripts/python_sdk_prepare.py` builds the same
-/// request with the official Python SDK).
+/// A ScaleOutCluster request with every field set: the "every field" case of
+/// `tests/tests/conformance_sdk.rs`, which uses this function
+/// (`benches/scripts/python_sdk_prepare.py` builds the same request with the official Python
+/// SDK).
 pub fn full_request() -> ScaleOutClusterRequest {
     ScaleOutClusterRequest::builder()
         .cluster_id("c-abc 1/ä+*~_.-x")
@@ -67,7 +68,7 @@ pub fn full_request() -> ScaleOutClusterRequest {
             .key("node_type")
             .value("prod")])
         .build()
-        .expect("the benchmark request is valid")
+        .expect("the every-field request is valid")
 }
 
 /// The floor of ROA signature v1 for `request`: `serde_json::to_vec` of the body and one

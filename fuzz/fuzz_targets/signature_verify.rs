@@ -14,7 +14,7 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use acs_runtime::credentials::Credentials;
 use acs_runtime::signing::{self, HttpRequest, SignatureScheme, SigningParams};
-use acs_runtime::test_server::parse_query;
+use acs_runtime::test_server::{http_request, parse_query};
 use libfuzzer_sys::fuzz_target;
 
 const ID: &str = "LTAI5tTestKeyId";
@@ -30,33 +30,6 @@ fn is_token(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-}
-
-/// What the server makes of a request it read: see `test_server::recorded::http_request`.
-fn as_received(
-    method: &str,
-    target: &str,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-) -> HttpRequest {
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let host = headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("host"))
-        .map(|(_, value)| value.clone())
-        .unwrap_or_default();
-    HttpRequest {
-        method: method.to_owned().into(),
-        scheme: "http".into(),
-        host,
-        path: path.to_owned(),
-        query: parse_query(query),
-        headers: headers
-            .into_iter()
-            .map(|(name, value)| (name.into(), value.into()))
-            .collect(),
-        body,
-    }
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -84,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
         .collect();
 
     // 1. Whatever arrives.
-    let received = as_received(method, target, headers.clone(), body.clone());
+    let received = http_request(method.to_owned(), target, headers.clone(), body.clone());
     if let Ok(verified) = signing::verify(&received, lookup) {
         assert_eq!(verified.access_key_id, ID);
     }
@@ -132,8 +105,8 @@ fuzz_target!(|data: &[u8]| {
         .iter()
         .map(|(name, value)| (name.to_string(), value.trim_matches([' ', '\t']).to_owned()))
         .collect();
-    let arrived = as_received(
-        &request.method,
+    let arrived = http_request(
+        request.method.to_string(),
         sent_target,
         sent_headers,
         request.body.clone(),

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 
 use acs_cs20151215::ScaleOutClusterRequest;
 use acs_cs20151215::operations::scale_out_cluster::WorkerDataDisk;
-use acs_cs20151215::types::{Runtime, Tag, Taint};
+use acs_cs20151215::types::{Tag, Taint};
 use acs_runtime::credentials::Credentials;
 use acs_runtime::signing::{HttpRequest, SignatureScheme};
 use acs_runtime::test_server::TestServer;
@@ -64,38 +64,7 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let full = ScaleOutClusterRequest::builder()
-        .cluster_id("c-abc 1/ä+*~_.-x")
-        .count(3)
-        .worker_instance_charge_type("PrePaid")
-        .worker_period(1)
-        .worker_period_unit("Month")
-        .worker_auto_renew(true)
-        .worker_auto_renew_period(6)
-        .worker_system_disk_category("cloud_efficiency")
-        .worker_system_disk_size(120)
-        .login_password("Hello@1234")
-        .cloud_monitor_flags(true)
-        .cpu_policy("static")
-        .image_id("aliyun_3_x64")
-        .user_data_from_bytes("#!/bin/sh\necho \"hi\"\n")
-        .runtime(Runtime::builder().name("containerd").version("1.6.20"))
-        .vswitch_ids(["vsw-1", "vsw-2"])
-        .worker_instance_types(["ecs.c5.xlarge", "ecs.g6.large"])
-        .rds_instances(["rm-2zev748xi27xc"])
-        .worker_data_disks([WorkerDataDisk::builder()
-            .category("cloud_essd")
-            .size(200)
-            .encrypted(true)])
-        .tags([Tag::builder()
-            .key("团队")
-            .value("前端 \"quoted\" \\ back\nslash\t/")])
-        .taints([Taint::builder()
-            .effect("NoSchedule")
-            .key("node_type")
-            .value("prod")])
-        .build()
-        .expect("valid");
+    let full = acs_benches::full_request();
     let minimal = ScaleOutClusterRequest::builder()
         .cluster_id("c82e6987e2961451182edacd74faf")
         .key_pair("k")

@@ -349,53 +349,27 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) {
     }
     request.headers = headers;
 
-    match params.scheme {
+    // The same building blocks that `verify` and the conformance tests check.
+    let secret = credentials.access_key_secret();
+    let id = credentials.access_key_id();
+    let (name, authorization) = match params.scheme {
         SignatureScheme::RoaV1 => {
-            let string_to_sign = roa_v1_string_to_sign(request);
-            let mac = crypto::hmac_sha1(
-                credentials.access_key_secret().as_bytes(),
-                string_to_sign.as_bytes(),
-            );
-            let id = credentials.access_key_id();
-            let mut authorization = String::with_capacity(id.len() + 33);
-            authorization.push_str("acs ");
-            authorization.push_str(id);
-            authorization.push(':');
-            BASE64.encode_string(mac, &mut authorization);
-            request
-                .headers
-                .push(("authorization".into(), authorization.into()));
+            let signature = roa_v1_signature(secret, &roa_v1_string_to_sign(request));
+            ("authorization", ["acs ", id, ":", &signature].concat())
         }
         SignatureScheme::Acs3HmacSha256 => {
             let hash = payload_hash_at
                 .and_then(|at| request.headers.get(at))
                 .map_or("", |(_, hash)| hash.as_ref());
-            let canonical = Acs3Canonical::of_all_headers(request, hash);
-            let string_to_sign = acs3_string_to_sign(&canonical.request);
-            let mac = crypto::hmac_sha256(
-                credentials.access_key_secret().as_bytes(),
-                string_to_sign.as_bytes(),
-            );
-            let id = credentials.access_key_id();
-            let mut authorization = String::with_capacity(
-                ACS3_HMAC_SHA256.len() + id.len() + canonical.signed_headers.len() + 100,
-            );
-            for part in [
-                ACS3_HMAC_SHA256,
-                " Credential=",
-                id,
-                ",SignedHeaders=",
-                &canonical.signed_headers,
-                ",Signature=",
-            ] {
-                authorization.push_str(part);
-            }
-            crypto::push_hex(&mut authorization, &mac);
-            request
-                .headers
-                .push(("Authorization".into(), authorization.into()));
+            let canonical = Acs3Canonical::build(request, None, hash);
+            let signature = acs3_signature(secret, &acs3_string_to_sign(&canonical.request));
+            (
+                "Authorization",
+                acs3_authorization_value(id, &canonical.signed_headers, &signature),
+            )
         }
-    }
+    };
+    request.headers.push((name.into(), authorization.into()));
 }
 
 /// The ROA v1 string to sign (`Utils.get_string_to_sign` in the SDK):
@@ -537,11 +511,6 @@ struct Acs3Canonical {
 }
 
 impl Acs3Canonical {
-    /// Signing every header but `authorization`, as [`sign`] does.
-    fn of_all_headers(request: &HttpRequest, payload_hash: &str) -> Self {
-        Self::build(request, None, payload_hash)
-    }
-
     /// Signs `names` (lower-case, sorted and deduplicated), or every header on the request but
     /// `authorization` for `None`.
     fn build(request: &HttpRequest, names: Option<&[Cow<'_, str>]>, payload_hash: &str) -> Self {
@@ -655,9 +624,21 @@ pub fn acs3_authorization<S: AsRef<str>>(
         .map(AsRef::as_ref)
         .collect::<Vec<_>>()
         .join(";");
-    format!(
-        "{ACS3_HMAC_SHA256} Credential={access_key_id},SignedHeaders={signed},Signature={signature}"
-    )
+    acs3_authorization_value(access_key_id, &signed, signature)
+}
+
+/// [`acs3_authorization`] with the signed header names already joined by `;`.
+fn acs3_authorization_value(access_key_id: &str, signed_headers: &str, signature: &str) -> String {
+    [
+        ACS3_HMAC_SHA256,
+        " Credential=",
+        access_key_id,
+        ",SignedHeaders=",
+        signed_headers,
+        ",Signature=",
+        signature,
+    ]
+    .concat()
 }
 
 /// A fresh `x-acs-signature-nonce`: 32 lower-case hex digits from the operating system's

@@ -133,7 +133,7 @@ use tokio::task::{AbortHandle, JoinSet};
 
 use crate::Sensitive;
 
-pub use recorded::{RecordedRequest, parse_query};
+pub use recorded::{RecordedRequest, http_request, parse_query};
 pub use reply::Reply;
 
 use http::{Conn, ReadError, Response, Version};
