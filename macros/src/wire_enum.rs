@@ -165,7 +165,7 @@ fn emit(model: &Model) -> TokenStream {
         impl ::acs_runtime::validate::Validate for #ident {
             fn validate_at(
                 &self,
-                path: &mut ::acs_runtime::validate::FieldPath,
+                path: &::acs_runtime::validate::FieldPath<'_>,
                 out: &mut ::std::vec::Vec<::acs_runtime::validate::Violation>,
             ) {
                 if let Self::#unknown(value) = self {

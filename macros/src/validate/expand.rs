@@ -16,7 +16,7 @@ pub fn expand(input: &Input) -> TokenStream {
         impl #impl_generics ::acs_runtime::validate::Validate for #ident #ty_generics #where_clause {
             fn validate_at(
                 &self,
-                path: &mut ::acs_runtime::validate::FieldPath,
+                path: &::acs_runtime::validate::FieldPath<'_>,
                 out: &mut ::std::vec::Vec<::acs_runtime::validate::Violation>,
             ) {
                 #[allow(unused_imports)]
@@ -67,11 +67,13 @@ fn field_checks(field: &Field) -> TokenStream {
             quote!(&self.#ident[..])
         };
         quote! {
-            path.with_field(#name, |path| {
+            {
+                let path = &path.field(#name);
                 for (index, item) in #items.iter().enumerate() {
-                    path.with_index(index, |path| { #(#item_checks)* });
+                    let path = &path.index(index);
+                    #(#item_checks)*
                 }
-            });
+            }
         }
     });
     quote! { #required #(#constraints)* #each }
@@ -113,9 +115,7 @@ fn constraint_check(
                 quote!(::acs_runtime::validate::Validate::validate_at(&#place, path, out);)
             } else {
                 quote! {
-                    path.with_field(#name, |path| {
-                        ::acs_runtime::validate::Validate::validate_at(&#place, path, out);
-                    });
+                    ::acs_runtime::validate::Validate::validate_at(&#place, &path.field(#name), out);
                 }
             }
         }

@@ -278,7 +278,7 @@ impl<O: Serialize> Serialize for WithExtras<O> {
 }
 
 impl<O: Validate> Validate for WithExtras<O> {
-    fn validate_at(&self, path: &mut FieldPath, out: &mut Vec<Violation>) {
+    fn validate_at(&self, path: &FieldPath<'_>, out: &mut Vec<Violation>) {
         self.inner.validate_at(path, out);
     }
 }

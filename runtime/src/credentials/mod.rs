@@ -47,6 +47,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use crate::Sensitive;
+use crate::signing::HmacKeys;
 
 pub use cache::{CachingProvider, DEFAULT_REFRESH_AHEAD, DEFAULT_RETRY_AFTER_FAILURE};
 pub use chain::{DefaultChainBuilder, DefaultCredentialsChain};
@@ -81,7 +82,7 @@ pub const STATIC_STS_PROVIDER: &str = "static_sts";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Credentials {
     access_key_id: Arc<str>,
-    access_key_secret: Sensitive<Arc<str>>,
+    access_key_secret: Sensitive<Arc<AccessKeySecret>>,
     security_token: Option<Sensitive<Arc<str>>>,
     /// Usually one of the built-in names, which cost no allocation per signature.
     provider_name: Cow<'static, str>,
@@ -93,7 +94,9 @@ impl Credentials {
     pub fn new(access_key_id: impl Into<String>, access_key_secret: impl Into<String>) -> Self {
         Self {
             access_key_id: access_key_id.into().into(),
-            access_key_secret: Sensitive::new(access_key_secret.into().into()),
+            access_key_secret: Sensitive::new(Arc::new(AccessKeySecret::new(
+                access_key_secret.into(),
+            ))),
             security_token: None,
             provider_name: Cow::Borrowed(STATIC_AK_PROVIDER),
             expiration: None,
@@ -141,7 +144,12 @@ impl Credentials {
 
     /// The access key secret. Handle with care: never log it.
     pub fn access_key_secret(&self) -> &str {
-        self.access_key_secret.expose()
+        &self.access_key_secret.expose().text
+    }
+
+    /// The HMAC states of the secret, keyed when the credentials were made.
+    pub(crate) fn hmac_keys(&self) -> &HmacKeys {
+        &self.access_key_secret.expose().hmac
     }
 
     /// The STS security token, if any. Handle with care: never log it.
@@ -164,6 +172,31 @@ impl Credentials {
         self.expiration
     }
 }
+
+/// An access key secret with its HMAC states, shared by every copy of the credentials.
+struct AccessKeySecret {
+    text: Box<str>,
+    hmac: HmacKeys,
+}
+
+impl AccessKeySecret {
+    fn new(text: String) -> Self {
+        let hmac = HmacKeys::new(text.as_bytes());
+        Self {
+            text: text.into_boxed_str(),
+            hmac,
+        }
+    }
+}
+
+// The states follow from the text, so the text alone decides.
+impl PartialEq for AccessKeySecret {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for AccessKeySecret {}
 
 /// The future a [`ProvideCredentials`] implementation returns.
 pub type ProvideFuture<'a> =

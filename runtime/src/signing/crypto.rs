@@ -5,15 +5,15 @@ use hmac::{EagerHash, Hmac, KeyInit, Mac};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-/// HMAC (RFC 2104) with any key length.
+/// HMAC (RFC 2104) keyed with `key`, of any length.
 ///
 /// The key block is derived here exactly as RFC 2104 prescribes (keys longer than the hash's
 /// block size are hashed first, shorter ones are zero-padded), so the infallible
 /// [`KeyInit::new`] can be used and there is no error path to handle.
-fn hmac<D>(key: &[u8], message: &[u8]) -> hmac::digest::Output<Hmac<D>>
+fn keyed<D>(key: &[u8]) -> Hmac<D>
 where
     D: EagerHash + Digest,
-    Hmac<D>: KeyInit + Mac,
+    Hmac<D>: KeyInit,
 {
     let mut block = Key::<Hmac<D>>::default();
     if key.len() > block.len() {
@@ -25,17 +25,63 @@ where
     } else {
         block.iter_mut().zip(key.iter()).for_each(|(b, k)| *b = *k);
     }
-    let mut mac = <Hmac<D> as KeyInit>::new(&block);
+    <Hmac<D> as KeyInit>::new(&block)
+}
+
+/// The MAC of `message` from a keyed state (which is left as it was, for the next message).
+fn mac<D>(keyed: &Hmac<D>, message: &[u8]) -> hmac::digest::Output<Hmac<D>>
+where
+    D: EagerHash,
+    Hmac<D>: Mac + Clone,
+{
+    let mut mac = keyed.clone();
     mac.update(message);
     mac.finalize().into_bytes()
 }
 
 pub(crate) fn hmac_sha1(key: &[u8], message: &[u8]) -> [u8; 20] {
-    hmac::<Sha1>(key, message).into()
+    mac(&keyed::<Sha1>(key), message).into()
 }
 
 pub(crate) fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    hmac::<Sha256>(key, message).into()
+    mac(&keyed::<Sha256>(key), message).into()
+}
+
+/// The HMAC states of one signing key for both schemes, keyed once.
+///
+/// Keying HMAC hashes the padded key into an inner and an outer state (two compression
+/// rounds); a MAC then starts from copies of them. Credentials key these when they are made,
+/// so that each signature costs only the rounds of its message. The states are derived from
+/// the secret, so `Debug` shows nothing of them.
+#[derive(Clone)]
+pub(crate) struct HmacKeys {
+    sha1: Hmac<Sha1>,
+    sha256: Hmac<Sha256>,
+}
+
+impl HmacKeys {
+    pub(crate) fn new(key: &[u8]) -> Self {
+        Self {
+            sha1: keyed(key),
+            sha256: keyed(key),
+        }
+    }
+
+    /// [`hmac_sha1`] with this key.
+    pub(crate) fn sha1(&self, message: &[u8]) -> [u8; 20] {
+        mac(&self.sha1, message).into()
+    }
+
+    /// [`hmac_sha256`] with this key.
+    pub(crate) fn sha256(&self, message: &[u8]) -> [u8; 32] {
+        mac(&self.sha256, message).into()
+    }
+}
+
+impl std::fmt::Debug for HmacKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(crate::REDACTED)
+    }
 }
 
 /// SHA-256 of `data`.
@@ -123,6 +169,21 @@ mod tests {
             hex(&hmac_sha1(b"", b"")),
             "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d"
         );
+    }
+
+    #[test]
+    fn keyed_states_give_the_same_macs_every_time() {
+        for key in [&b""[..], b"Jefe", &[0xaa; 64], &[0xaa; 131]] {
+            let keys = HmacKeys::new(key);
+            for message in [&b""[..], b"what do ya want for nothing?", &[7; 300]] {
+                // Twice: a MAC must leave the keyed state untouched.
+                for _ in 0..2 {
+                    assert_eq!(keys.sha1(message), hmac_sha1(key, message));
+                    assert_eq!(keys.sha256(message), hmac_sha256(key, message));
+                }
+            }
+        }
+        assert_eq!(format!("{:?}", HmacKeys::new(b"Jefe")), crate::REDACTED);
     }
 
     #[test]

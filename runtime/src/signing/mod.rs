@@ -32,6 +32,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use crate::REDACTED;
 use crate::credentials::Credentials;
 
+pub(crate) use crypto::HmacKeys;
 pub(crate) use encoding::url_query;
 pub use encoding::{
     acs3_canonical_query, percent_encode_path_segment, push_percent_encoded,
@@ -349,28 +350,37 @@ pub fn sign(request: &mut HttpRequest, params: &SigningParams<'_>) {
     }
     request.headers = headers;
 
-    // The same building blocks that `verify` and the conformance tests check.
-    let secret = credentials.access_key_secret();
+    // The same strings to sign that `verify` and the conformance tests check; the MACs start
+    // from the credentials' keyed states (equal to `roa_v1_signature` and `acs3_signature`).
+    let keys = credentials.hmac_keys();
     let id = credentials.access_key_id();
     let (name, authorization) = match params.scheme {
         SignatureScheme::RoaV1 => {
-            let signature = roa_v1_signature(secret, &roa_v1_string_to_sign(request));
-            ("authorization", ["acs ", id, ":", &signature].concat())
+            let mac = keys.sha1(roa_v1_string_to_sign(request).as_bytes());
+            let mut value = String::with_capacity(ROA_V1_PREFIX.len() + id.len() + 29);
+            value.push_str(ROA_V1_PREFIX);
+            value.push_str(id);
+            value.push(':');
+            BASE64.encode_string(mac, &mut value);
+            ("authorization", value)
         }
         SignatureScheme::Acs3HmacSha256 => {
             let hash = payload_hash_at
                 .and_then(|at| request.headers.get(at))
                 .map_or("", |(_, hash)| hash.as_ref());
             let canonical = Acs3Canonical::build(request, None, hash);
-            let signature = acs3_signature(secret, &acs3_string_to_sign(&canonical.request));
+            let mac = keys.sha256(acs3_string_to_sign(&canonical.request).as_bytes());
             (
                 "Authorization",
-                acs3_authorization_value(id, &canonical.signed_headers, &signature),
+                acs3_authorization_value(id, &canonical.signed_headers, Signature::Mac(&mac)),
             )
         }
     };
     request.headers.push((name.into(), authorization.into()));
 }
+
+/// What comes before `<AccessKeyId>:<Signature>` in a ROA v1 `authorization` value.
+const ROA_V1_PREFIX: &str = "acs ";
 
 /// The ROA v1 string to sign (`Utils.get_string_to_sign` in the SDK):
 ///
@@ -624,21 +634,36 @@ pub fn acs3_authorization<S: AsRef<str>>(
         .map(AsRef::as_ref)
         .collect::<Vec<_>>()
         .join(";");
-    acs3_authorization_value(access_key_id, &signed, signature)
+    acs3_authorization_value(access_key_id, &signed, Signature::Text(signature))
+}
+
+/// An ACS3 signature as text, or as the MAC whose hex it is.
+enum Signature<'a> {
+    Text(&'a str),
+    Mac(&'a [u8; 32]),
 }
 
 /// [`acs3_authorization`] with the signed header names already joined by `;`.
-fn acs3_authorization_value(access_key_id: &str, signed_headers: &str, signature: &str) -> String {
-    [
+fn acs3_authorization_value(
+    access_key_id: &str,
+    signed_headers: &str,
+    signature: Signature<'_>,
+) -> String {
+    let parts = [
         ACS3_HMAC_SHA256,
         " Credential=",
         access_key_id,
         ",SignedHeaders=",
         signed_headers,
         ",Signature=",
-        signature,
-    ]
-    .concat()
+    ];
+    let mut value = String::with_capacity(parts.iter().map(|p| p.len()).sum::<usize>() + 64);
+    parts.iter().for_each(|part| value.push_str(part));
+    match signature {
+        Signature::Text(text) => value.push_str(text),
+        Signature::Mac(mac) => crypto::push_hex(&mut value, mac),
+    }
+    value
 }
 
 /// A fresh `x-acs-signature-nonce`: 32 lower-case hex digits from the operating system's

@@ -113,68 +113,99 @@ pub fn format_http_date(time: SystemTime) -> String {
         .get(usize::try_from(c.month.saturating_sub(1)).unwrap_or(0))
         .copied()
         .unwrap_or("Jan");
-    let mut out = String::with_capacity(29);
+    let mut out = DateText::default();
     out.push_str(weekday);
     out.push_str(", ");
-    push_padded(&mut out, c.day.into(), 2);
-    out.push(' ');
+    out.push_padded(c.day.into(), 2);
+    out.push_str(" ");
     out.push_str(month);
-    out.push(' ');
-    push_padded(&mut out, c.year, 4);
-    out.push(' ');
-    push_time_of_day(&mut out, &c);
+    out.push_str(" ");
+    out.push_padded(c.year, 4);
+    out.push_str(" ");
+    out.push_time_of_day(&c);
     out.push_str(" GMT");
-    out
+    out.into_string()
 }
 
 /// The `x-acs-date` header of ACS3: ISO 8601 in UTC without fractional seconds, e.g.
 /// `2025-01-01T00:00:00Z` (Python's `datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")`).
 pub fn format_acs_date(time: SystemTime) -> String {
     let c = to_civil(time);
-    let mut out = String::with_capacity(20);
-    push_padded(&mut out, c.year, 4);
-    out.push('-');
-    push_padded(&mut out, c.month.into(), 2);
-    out.push('-');
-    push_padded(&mut out, c.day.into(), 2);
-    out.push('T');
-    push_time_of_day(&mut out, &c);
-    out.push('Z');
-    out
+    let mut out = DateText::default();
+    out.push_padded(c.year, 4);
+    out.push_str("-");
+    out.push_padded(c.month.into(), 2);
+    out.push_str("-");
+    out.push_padded(c.day.into(), 2);
+    out.push_str("T");
+    out.push_time_of_day(&c);
+    out.push_str("Z");
+    out.into_string()
 }
 
-/// `HH:MM:SS`.
-fn push_time_of_day(out: &mut String, c: &Civil) {
-    push_padded(out, c.hour.into(), 2);
-    out.push(':');
-    push_padded(out, c.minute.into(), 2);
-    out.push(':');
-    push_padded(out, c.second.into(), 2);
+/// A date being written into a fixed buffer, copied out once into an exactly sized `String`.
+/// Long enough for every `SystemTime` (a year has at most 20 characters with its sign).
+struct DateText {
+    bytes: [u8; 48],
+    len: usize,
 }
 
-/// `value` in decimal with at least `width` digits, as `format!("{value:0width$}")` writes it
-/// (a minus sign counts towards the width).
-fn push_padded(out: &mut String, value: i64, width: usize) {
-    let mut digits = [0u8; 20];
-    let mut rest = value.unsigned_abs();
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
+impl Default for DateText {
+    fn default() -> Self {
+        Self {
+            bytes: [0; 48],
+            len: 0,
         }
     }
-    let len = digits.len() - start + usize::from(value < 0);
-    if value < 0 {
-        out.push('-');
+}
+
+impl DateText {
+    /// Appends ASCII text (the buffer is never full: see the type's comment).
+    fn push_str(&mut self, text: &str) {
+        if let Some(slot) = self.bytes.get_mut(self.len..self.len + text.len()) {
+            slot.copy_from_slice(text.as_bytes());
+            self.len += text.len();
+        }
     }
-    for _ in len..width {
-        out.push('0');
+
+    /// `HH:MM:SS`.
+    fn push_time_of_day(&mut self, c: &Civil) {
+        self.push_padded(c.hour.into(), 2);
+        self.push_str(":");
+        self.push_padded(c.minute.into(), 2);
+        self.push_str(":");
+        self.push_padded(c.second.into(), 2);
     }
-    for &digit in &digits[start..] {
-        out.push(char::from(digit));
+
+    /// `value` in decimal with at least `width` digits, as `format!("{value:0width$}")` writes
+    /// it (a minus sign counts towards the width).
+    fn push_padded(&mut self, value: i64, width: usize) {
+        let mut digits = [b'0'; 24];
+        let mut rest = value.unsigned_abs();
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        let sign = usize::from(value < 0);
+        // Zero padding sits between the sign and the digits.
+        let padded_start = start.min((digits.len() + sign).saturating_sub(width));
+        if value < 0 {
+            self.push_str("-");
+        }
+        // Only ASCII digits were written, so this never fails.
+        self.push_str(std::str::from_utf8(&digits[padded_start..]).unwrap_or_default());
+    }
+
+    fn into_string(self) -> String {
+        // Only ASCII was pushed, so this never fails.
+        std::str::from_utf8(&self.bytes[..self.len])
+            .unwrap_or_default()
+            .to_owned()
     }
 }
 
@@ -371,9 +402,9 @@ mod tests {
 
         #[test]
         fn padded_numbers_match_format(value in any::<i64>(), width in 0usize..6) {
-            let mut out = String::new();
-            push_padded(&mut out, value, width);
-            prop_assert_eq!(out, format!("{value:0width$}"));
+            let mut out = DateText::default();
+            out.push_padded(value, width);
+            prop_assert_eq!(out.into_string(), format!("{value:0width$}"));
         }
 
         #[test]

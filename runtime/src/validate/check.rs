@@ -14,24 +14,24 @@ use super::{CheckedNumber, CheckedText, FieldPath, Presence, RuleKind, Violation
 /// whose index is already in the path).
 #[derive(Clone, Copy, Debug)]
 pub struct Site<'a> {
-    path: &'a FieldPath,
+    path: &'a FieldPath<'a>,
     field: &'a str,
 }
 
 impl<'a> Site<'a> {
     /// The member `field` of the structure at `path`.
-    pub fn new(path: &'a FieldPath, field: &'a str) -> Self {
+    pub fn new(path: &'a FieldPath<'a>, field: &'a str) -> Self {
         Self { path, field }
     }
 
     /// The value at `path` itself (a list item, a map value, an enum).
-    pub fn here(path: &'a FieldPath) -> Self {
+    pub fn here(path: &'a FieldPath<'a>) -> Self {
         Self { path, field: "" }
     }
 
     fn text(self) -> String {
         if self.field.is_empty() {
-            self.path.as_str().to_owned()
+            self.path.to_string()
         } else {
             self.path.child(self.field)
         }
@@ -85,8 +85,15 @@ pub fn length<T: CheckedText + ?Sized>(
     out: &mut Vec<Violation>,
 ) {
     let Some(value) = value else { return };
-    let len = value.text().chars().count() as u64;
-    if min.is_some_and(|min| len < min) || max.is_some_and(|max| len > max) {
+    let text = value.text();
+    let breaks = |len: u64| min.is_some_and(|min| len < min) || max.is_some_and(|max| len > max);
+    // UTF-8 takes 1 to 4 bytes per character, so the byte length often decides alone.
+    let bytes = text.len() as u64;
+    if !breaks(bytes) && !breaks(bytes.div_ceil(4)) {
+        return;
+    }
+    let len = text.chars().count() as u64;
+    if breaks(len) {
         let allowed = bounds_phrase(min.map(as_f64), max.map(as_f64), " characters long");
         let got = if value.is_secret() {
             String::new()
@@ -383,6 +390,18 @@ mod tests {
         fn base64_check_agrees_with_the_decoder(text in "[A-Za-z0-9+/=\\- ]{0,14}") {
             let decodes = base64::engine::general_purpose::STANDARD.decode(&text).is_ok();
             prop_assert_eq!(is_standard_base64(text.as_bytes()), decodes, "{:?}", text);
+        }
+
+        #[test]
+        fn length_counts_characters_not_bytes(
+            text in "[aé中😀]{0,12}",
+            min in proptest::option::of(0u64..10),
+            max in proptest::option::of(0u64..10),
+        ) {
+            let len = text.chars().count() as u64;
+            let expected = min.is_none_or(|min| len >= min) && max.is_none_or(|max| len <= max);
+            let out = run(|s, o| length(Some(&text), min, max, s, o));
+            prop_assert_eq!(out.is_empty(), expected, "{:?} {:?} {:?}", text, min, max);
         }
 
         #[test]

@@ -164,18 +164,18 @@ impl std::error::Error for ValidationErrors {}
 /// their items, extending the path.
 pub trait Validate {
     /// Appends every violation of `self`, found at `path`, to `out`.
-    fn validate_at(&self, path: &mut FieldPath, out: &mut Vec<Violation>);
+    fn validate_at(&self, path: &FieldPath<'_>, out: &mut Vec<Violation>);
 
     /// Checks `self` from the root and returns every violation at once.
     fn validate(&self) -> Result<(), ValidationErrors> {
         let mut out = Vec::new();
-        self.validate_at(&mut FieldPath::root(), &mut out);
+        self.validate_at(&FieldPath::root(), &mut out);
         ValidationErrors::check(out)
     }
 }
 
 impl<T: Validate> Validate for Option<T> {
-    fn validate_at(&self, path: &mut FieldPath, out: &mut Vec<Violation>) {
+    fn validate_at(&self, path: &FieldPath<'_>, out: &mut Vec<Violation>) {
         if let Some(value) = self {
             value.validate_at(path, out);
         }
@@ -183,29 +183,29 @@ impl<T: Validate> Validate for Option<T> {
 }
 
 impl<T: Validate> Validate for Box<T> {
-    fn validate_at(&self, path: &mut FieldPath, out: &mut Vec<Violation>) {
+    fn validate_at(&self, path: &FieldPath<'_>, out: &mut Vec<Violation>) {
         (**self).validate_at(path, out);
     }
 }
 
 impl<T: Validate> Validate for Vec<T> {
-    fn validate_at(&self, path: &mut FieldPath, out: &mut Vec<Violation>) {
+    fn validate_at(&self, path: &FieldPath<'_>, out: &mut Vec<Violation>) {
         for (index, item) in self.iter().enumerate() {
-            path.with_index(index, |path| item.validate_at(path, out));
+            item.validate_at(&path.index(index), out);
         }
     }
 }
 
 impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
-    fn validate_at(&self, path: &mut FieldPath, out: &mut Vec<Violation>) {
+    fn validate_at(&self, path: &FieldPath<'_>, out: &mut Vec<Violation>) {
         for (key, item) in self {
-            path.with_key(key, |path| item.validate_at(path, out));
+            item.validate_at(&path.key(key), out);
         }
     }
 }
 
 impl<T: Validate> Validate for crate::Sensitive<T> {
-    fn validate_at(&self, path: &mut FieldPath, out: &mut Vec<Violation>) {
+    fn validate_at(&self, path: &FieldPath<'_>, out: &mut Vec<Violation>) {
         self.expose().validate_at(path, out);
     }
 }
