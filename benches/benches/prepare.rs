@@ -122,6 +122,33 @@ fn parts(c: &mut Criterion) {
             );
         });
     }
+    // The strings to sign on their own, from the signed request.
+    let mut signed = bound.clone();
+    let roa_params = SigningParams {
+        action: "ScaleOutCluster",
+        version: "2015-12-15",
+        credentials: &credentials,
+        scheme: SignatureScheme::RoaV1,
+        time: signing_time(),
+        nonce: NONCE,
+        retry: None,
+    };
+    signing::sign(&mut signed, &roa_params);
+    group.bench_function("roa_v1_string_to_sign", |b| {
+        b.iter(|| roa_v1_string_to_sign(black_box(&signed)));
+    });
+    let mut signed = bound.clone();
+    signing::sign(
+        &mut signed,
+        &SigningParams {
+            scheme: SignatureScheme::Acs3HmacSha256,
+            ..roa_params
+        },
+    );
+    let names = acs3_signed_header_names(&signed);
+    group.bench_function("acs3_canonical_request", |b| {
+        b.iter(|| acs3_canonical_request(black_box(&signed), black_box(&names)));
+    });
     group.finish();
 }
 

@@ -1,18 +1,5 @@
 //! Percent-encoding and canonical query strings, exactly as the official Python SDK builds them.
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-
-/// Every byte except the RFC 3986 unreserved characters `A-Z a-z 0-9 - _ . ~`.
-///
-/// This is Python's `urllib.parse.quote(s, safe='')` (and `quote(s, safe='~')`: since Python 3.7
-/// `~` is always safe), which the SDK uses both for path labels (`DaraURL.percent_encode`) and
-/// for query values in the ACS3 canonical query string.
-const NOT_UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
 /// Percent-encodes one path segment (a path label such as `ClusterId`) the way the SDK does.
 ///
 /// Every UTF-8 byte outside `A-Z a-z 0-9 - _ . ~` becomes `%XX` with upper-case hex digits.
@@ -38,8 +25,60 @@ pub(crate) fn percent_encode_rfc3986(value: &str) -> String {
 
 /// Appends `value` to `out`, percent-encoded like [`percent_encode_path_segment`].
 pub fn push_percent_encoded(out: &mut String, value: &str) {
-    out.extend(utf8_percent_encode(value, NOT_UNRESERVED));
+    // Runs of unreserved characters are copied whole. They are ASCII, so they start and end on
+    // character boundaries; every other byte (all bytes of a non-ASCII character) is `%XX`.
+    out.reserve(value.len());
+    let mut plain_from = 0;
+    for (at, &byte) in value.as_bytes().iter().enumerate() {
+        if UNRESERVED[usize::from(byte)] {
+            continue;
+        }
+        if plain_from < at {
+            out.push_str(value.get(plain_from..at).unwrap_or_default());
+        }
+        let at_hex = usize::from(byte) * 3;
+        out.push_str(ESCAPES.get(at_hex..at_hex + 3).unwrap_or_default());
+        plain_from = at + 1;
+    }
+    out.push_str(value.get(plain_from..).unwrap_or_default());
 }
+
+/// Whether each byte is RFC 3986 unreserved (`A-Z a-z 0-9 - _ . ~`), the only bytes the
+/// encoding keeps.
+///
+/// This is Python's `urllib.parse.quote(s, safe='')` (and `quote(s, safe='~')`: since Python 3.7
+/// `~` is always safe), which the SDK uses both for path labels (`DaraURL.percent_encode`) and
+/// for query values in the ACS3 canonical query string.
+static UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+        byte += 1;
+    }
+    table
+};
+
+/// `%00%01…%FF`: the escape of byte `b` is at `3 * b`.
+static ESCAPES: &str = {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    const BYTES: [u8; 768] = {
+        let mut bytes = [0u8; 768];
+        let mut byte = 0;
+        while byte < 256 {
+            bytes[3 * byte] = b'%';
+            bytes[3 * byte + 1] = HEX[byte >> 4];
+            bytes[3 * byte + 2] = HEX[byte & 0x0f];
+            byte += 1;
+        }
+        bytes
+    };
+    match std::str::from_utf8(&BYTES) {
+        Ok(text) => text,
+        Err(_) => panic!("percent escapes are ASCII"),
+    }
+};
 
 /// The query string as it appears in the URL: `k=v` pairs in the given order, keys and values
 /// percent-encoded with the RFC 3986 unreserved set, joined by `&`. Empty when there is no query.

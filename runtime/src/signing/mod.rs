@@ -401,14 +401,22 @@ pub fn roa_v1_string_to_sign(request: &HttpRequest) -> String {
     let mut acs_headers: Vec<(Cow<'_, str>, &str)> = Vec::with_capacity(request.headers.len());
     for (name, value) in &request.headers {
         if name
-            .get(..6)
-            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("x-acs-"))
+            .get(..ACS_PREFIX.len())
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case(ACS_PREFIX))
         {
-            acs_headers.push((lower_case(name), value.as_ref()));
-        } else if let Some(slot) = FIXED
-            .iter()
-            .position(|candidate| candidate.eq_ignore_ascii_case(name))
-            .and_then(|at| fixed.get_mut(at))
+            acs_headers.push((lower_case(name), value));
+            continue;
+        }
+        // The fixed names differ in length, so the length picks the one candidate.
+        let at = match name.len() {
+            6 => 0,
+            11 => 1,
+            12 => 2,
+            4 => 3,
+            _ => continue,
+        };
+        if let (Some(candidate), Some(slot)) = (FIXED.get(at), fixed.get_mut(at))
+            && candidate.eq_ignore_ascii_case(name)
         {
             slot.get_or_insert(value.as_ref());
         }
@@ -448,9 +456,16 @@ pub fn roa_v1_string_to_sign(request: &HttpRequest) -> String {
     out
 }
 
+/// The prefix of the headers ROA v1 signs by name.
+const ACS_PREFIX: &str = "x-acs-";
+
 /// `name` in lower case, borrowed when it already is (the signer's names always are).
 fn lower_case(name: &str) -> Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+    // `fold` rather than `any`: without the early exit the loop is vectorised.
+    if name
+        .bytes()
+        .fold(false, |upper, b| upper | b.is_ascii_uppercase())
+    {
         Cow::Owned(name.to_ascii_lowercase())
     } else {
         Cow::Borrowed(name)

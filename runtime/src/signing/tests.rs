@@ -1120,6 +1120,55 @@ mod properties {
         }
 
         #[test]
+        fn roa_v1_string_to_sign_matches_a_plain_reading(
+            headers in proptest::collection::vec(
+                ("(x-acs-|X-Acs-|x-ACS-)?[a-c\0-]{0,20}|accept|content-md5|Content-Type|DATE", "[a-c ]{0,3}"),
+                0..12,
+            ),
+        ) {
+            let mut request = HttpRequest::new("POST", "https", "h", "/p");
+            request.headers = headers
+                .iter()
+                .map(|(n, v)| (Text::Owned(n.clone()), Text::Owned(v.clone())))
+                .collect();
+            // The SDK's reading, written plainly: first value of each fixed header, then every
+            // `x-acs-` header lower-cased and sorted by name, then value.
+            let first = |name: &str| {
+                headers
+                    .iter()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map_or("", |(_, v)| v.as_str())
+            };
+            let mut acs: Vec<(String, &str)> = headers
+                .iter()
+                .filter(|(n, _)| n.to_ascii_lowercase().starts_with("x-acs-"))
+                .map(|(n, v)| (n.to_ascii_lowercase(), v.as_str()))
+                .collect();
+            acs.sort();
+            let mut expected = format!(
+                "POST\n{}\n{}\n{}\n{}\n",
+                first("accept"),
+                first("content-md5"),
+                first("content-type"),
+                first("date")
+            );
+            for (name, value) in acs {
+                expected.push_str(&format!("{name}:{value}\n"));
+            }
+            expected.push_str("/p");
+            prop_assert_eq!(roa_v1_string_to_sign(&request), expected);
+        }
+
+        #[test]
+        fn path_encoding_matches_the_percent_encoding_crate(s in any::<String>()) {
+            use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+            const NOT_UNRESERVED: &AsciiSet =
+                &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+            let expected = utf8_percent_encode(&s, NOT_UNRESERVED).to_string();
+            prop_assert_eq!(percent_encode_path_segment(&s), expected);
+        }
+
+        #[test]
         fn sign_then_verify_round_trips(
             body in proptest::collection::vec(any::<u8>(), 0..64),
             path in "/[a-zA-Z0-9%~._-]{0,20}",

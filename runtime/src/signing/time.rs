@@ -3,6 +3,7 @@
 //! Hand-written rather than delegated to `httpdate` for formatting because `httpdate` panics on
 //! times before 1970 or after 9999; these functions accept every [`SystemTime`].
 
+use std::cell::Cell;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const SECONDS_PER_DAY: i64 = 86_400;
@@ -84,8 +85,7 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-fn to_civil(time: SystemTime) -> Civil {
-    let secs = unix_seconds(time);
+fn to_civil(secs: i64) -> Civil {
     let days = secs.div_euclid(SECONDS_PER_DAY);
     let of_day = secs.rem_euclid(SECONDS_PER_DAY); // [0, 86399]
     let (year, month, day) = civil_from_days(days);
@@ -107,7 +107,13 @@ fn to_civil(time: SystemTime) -> Civil {
 /// e.g. `Wed, 01 Jan 2025 00:00:00 GMT` (Python's
 /// `datetime.utcnow().strftime('%a, %d %b %Y %H:%M:%S GMT')`).
 pub fn format_http_date(time: SystemTime) -> String {
-    let c = to_civil(time);
+    thread_local! {
+        static LAST: Cell<Option<(i64, DateText)>> = const { Cell::new(None) };
+    }
+    LAST.with(|last| same_second(last, time, http_date))
+}
+
+fn http_date(c: &Civil) -> DateText {
     let weekday = WEEKDAYS.get(c.weekday).copied().unwrap_or("Mon");
     let month = MONTHS
         .get(usize::try_from(c.month.saturating_sub(1)).unwrap_or(0))
@@ -122,15 +128,21 @@ pub fn format_http_date(time: SystemTime) -> String {
     out.push_str(" ");
     out.push_padded(c.year, 4);
     out.push_str(" ");
-    out.push_time_of_day(&c);
+    out.push_time_of_day(c);
     out.push_str(" GMT");
-    out.into_string()
+    out
 }
 
 /// The `x-acs-date` header of ACS3: ISO 8601 in UTC without fractional seconds, e.g.
 /// `2025-01-01T00:00:00Z` (Python's `datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")`).
 pub fn format_acs_date(time: SystemTime) -> String {
-    let c = to_civil(time);
+    thread_local! {
+        static LAST: Cell<Option<(i64, DateText)>> = const { Cell::new(None) };
+    }
+    LAST.with(|last| same_second(last, time, acs_date))
+}
+
+fn acs_date(c: &Civil) -> DateText {
     let mut out = DateText::default();
     out.push_padded(c.year, 4);
     out.push_str("-");
@@ -138,13 +150,34 @@ pub fn format_acs_date(time: SystemTime) -> String {
     out.push_str("-");
     out.push_padded(c.day.into(), 2);
     out.push_str("T");
-    out.push_time_of_day(&c);
+    out.push_time_of_day(c);
     out.push_str("Z");
-    out.into_string()
+    out
+}
+
+/// The date of `time` written by `write`, reusing `last` (this thread's previous date in that
+/// format) when it is of the same second: under load, most requests are signed in the same
+/// second as the one before.
+fn same_second(
+    last: &Cell<Option<(i64, DateText)>>,
+    time: SystemTime,
+    write: fn(&Civil) -> DateText,
+) -> String {
+    let second = unix_seconds(time);
+    let text = match last.get() {
+        Some((cached, text)) if cached == second => text,
+        _ => {
+            let text = write(&to_civil(second));
+            last.set(Some((second, text)));
+            text
+        }
+    };
+    text.text()
 }
 
 /// A date being written into a fixed buffer, copied out once into an exactly sized `String`.
 /// Long enough for every `SystemTime` (a year has at most 20 characters with its sign).
+#[derive(Clone, Copy)]
 struct DateText {
     bytes: [u8; 48],
     len: usize,
@@ -160,11 +193,16 @@ impl Default for DateText {
 }
 
 impl DateText {
-    /// Appends ASCII text (the buffer is never full: see the type's comment).
+    /// Appends ASCII text.
     fn push_str(&mut self, text: &str) {
-        if let Some(slot) = self.bytes.get_mut(self.len..self.len + text.len()) {
-            slot.copy_from_slice(text.as_bytes());
-            self.len += text.len();
+        self.push_ascii(text.as_bytes());
+    }
+
+    /// Appends ASCII bytes (the buffer is never full: see the type's comment).
+    fn push_ascii(&mut self, bytes: &[u8]) {
+        if let Some(slot) = self.bytes.get_mut(self.len..self.len + bytes.len()) {
+            slot.copy_from_slice(bytes);
+            self.len += bytes.len();
         }
     }
 
@@ -197,11 +235,10 @@ impl DateText {
         if value < 0 {
             self.push_str("-");
         }
-        // Only ASCII digits were written, so this never fails.
-        self.push_str(std::str::from_utf8(&digits[padded_start..]).unwrap_or_default());
+        self.push_ascii(&digits[padded_start..]);
     }
 
-    fn into_string(self) -> String {
+    fn text(self) -> String {
         // Only ASCII was pushed, so this never fails.
         std::str::from_utf8(&self.bytes[..self.len])
             .unwrap_or_default()
@@ -276,6 +313,21 @@ mod tests {
             UNIX_EPOCH + Duration::from_secs(secs.unsigned_abs())
         } else {
             UNIX_EPOCH - Duration::from_secs(secs.unsigned_abs())
+        }
+    }
+
+    #[test]
+    fn a_repeated_second_reuses_the_text_and_a_new_one_does_not() {
+        let second = at(1_735_689_600);
+        let later = second + Duration::from_millis(999);
+        let next = second + Duration::from_secs(1);
+        for _ in 0..2 {
+            assert_eq!(format_http_date(second), "Wed, 01 Jan 2025 00:00:00 GMT");
+            assert_eq!(format_http_date(later), "Wed, 01 Jan 2025 00:00:00 GMT");
+            assert_eq!(format_http_date(next), "Wed, 01 Jan 2025 00:00:01 GMT");
+            assert_eq!(format_acs_date(second), "2025-01-01T00:00:00Z");
+            assert_eq!(format_acs_date(next), "2025-01-01T00:00:01Z");
+            assert_eq!(format_acs_date(at(-1)), "1969-12-31T23:59:59Z");
         }
     }
 
@@ -404,7 +456,7 @@ mod tests {
         fn padded_numbers_match_format(value in any::<i64>(), width in 0usize..6) {
             let mut out = DateText::default();
             out.push_padded(value, width);
-            prop_assert_eq!(out.into_string(), format!("{value:0width$}"));
+            prop_assert_eq!(out.text(), format!("{value:0width$}"));
         }
 
         #[test]

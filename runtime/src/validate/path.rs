@@ -100,8 +100,14 @@ mod tests {
         let disks = root.field("worker_data_disks");
         let second = disks.index(1);
         assert_eq!(second.child("size"), "worker_data_disks[1].size");
-        assert_eq!(second.field("size").to_string(), "worker_data_disks[1].size");
-        assert_eq!(disks.key("a\"b").to_string(), "worker_data_disks[\"a\\\"b\"]");
+        assert_eq!(
+            second.field("size").to_string(),
+            "worker_data_disks[1].size"
+        );
+        assert_eq!(
+            disks.key("a\"b").to_string(),
+            "worker_data_disks[\"a\\\"b\"]"
+        );
         assert_eq!(root.index(0).child("x"), "[0].x");
         assert_eq!(
             format!("{:?}", second),
