@@ -497,6 +497,11 @@ pub fn acs3_signed_header_names(request: &HttpRequest) -> Vec<String> {
 /// Python's `str.strip()` with no argument: Unicode whitespace plus the ASCII separators
 /// U+001C–U+001F that Python also counts as whitespace.
 fn python_strip(value: &str) -> &str {
+    // Most values start and end with a visible ASCII character, which is no whitespace.
+    let visible = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_graphic());
+    if visible(value.as_bytes().first()) && visible(value.as_bytes().last()) {
+        return value;
+    }
     value.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
 }
 

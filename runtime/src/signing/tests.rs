@@ -1160,6 +1160,12 @@ mod properties {
         }
 
         #[test]
+        fn python_strip_strips_what_python_strips(value in "[ \t\n\u{b}\u{c}\r\u{1c}-\u{1f}\u{85}\u{a0}\u{2000}\u{3000}a~é]{0,8}") {
+            let full = value.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c));
+            prop_assert_eq!(python_strip(&value), full);
+        }
+
+        #[test]
         fn path_encoding_matches_the_percent_encoding_crate(s in any::<String>()) {
             use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
             const NOT_UNRESERVED: &AsciiSet =
