@@ -1123,7 +1123,7 @@ mod properties {
         fn roa_v1_string_to_sign_matches_a_plain_reading(
             headers in proptest::collection::vec(
                 ("(x-acs-|X-Acs-|x-ACS-)?[a-c\0-]{0,20}|accept|content-md5|Content-Type|DATE", "[a-c ]{0,3}"),
-                0..12,
+                0..40,
             ),
         ) {
             let mut request = HttpRequest::new("POST", "https", "h", "/p");
@@ -1163,6 +1163,33 @@ mod properties {
         fn python_strip_strips_what_python_strips(value in "[ \t\n\u{b}\u{c}\r\u{1c}-\u{1f}\u{85}\u{a0}\u{2000}\u{3000}a~é]{0,8}") {
             let full = value.trim_matches(|c: char| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c));
             prop_assert_eq!(python_strip(&value), full);
+        }
+
+        #[test]
+        fn acs3_canonical_request_matches_a_plain_reading(
+            headers in proptest::collection::vec(("[a-dA-D]{1,3}", "[a-c ]{0,3}"), 0..40),
+            signed in proptest::collection::vec("[a-d]{1,3}", 0..6),
+        ) {
+            let mut request = HttpRequest::new("GET", "https", "h", "");
+            request.headers = headers
+                .iter()
+                .map(|(n, v)| (Text::Owned(n.clone()), Text::Owned(v.clone())))
+                .collect();
+            let mut names = signed.clone();
+            names.sort();
+            names.dedup();
+            let mut expected = String::from("GET\n/\n\n");
+            for name in &names {
+                let mut values: Vec<&str> = headers
+                    .iter()
+                    .filter(|(n, _)| n.to_ascii_lowercase() == *name)
+                    .map(|(_, v)| v.trim())
+                    .collect();
+                values.sort();
+                expected.push_str(&format!("{name}:{}\n", values.join(",")));
+            }
+            expected.push_str(&format!("\n{}\n{}", names.join(";"), crypto::sha256_hex(b"")));
+            prop_assert_eq!(acs3_canonical_request(&request, &signed), expected);
         }
 
         #[test]
