@@ -105,11 +105,14 @@ pub(super) async fn exchange(
         Ok(headers) => headers,
         Err(message) => return Exchange::NotSent(message),
     };
-    let mut builder = http.request(method, url).headers(headers);
+    // The request is assembled directly: the builder's `headers` would insert every header a
+    // second time into a map of its own.
+    let mut outgoing = reqwest::Request::new(method, url);
+    *outgoing.headers_mut() = headers;
     if !request.body.is_empty() || has_content_type {
-        builder = builder.body(request.body);
+        *outgoing.body_mut() = Some(request.body.into());
     }
-    let response = match builder.send().await {
+    let response = match http.execute(outgoing).await {
         Ok(response) => response,
         Err(e) if e.is_connect() || e.is_builder() => return Exchange::NotSent(describe(&e)),
         Err(e) => return Exchange::InFlight(describe(&e)),
@@ -132,7 +135,8 @@ pub(super) async fn exchange(
             status,
             request_id,
             retry_after,
-            body: body.to_vec(),
+            // Without a copy when reqwest's buffer is the body's sole owner.
+            body: Vec::from(body),
         },
         // The status line arrived, so the service has seen the request.
         Err(e) => Exchange::InFlight(format!(

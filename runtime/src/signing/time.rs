@@ -4,6 +4,7 @@
 //! times before 1970 or after 9999; these functions accept every [`SystemTime`].
 
 use std::cell::Cell;
+use std::thread::LocalKey;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const SECONDS_PER_DAY: i64 = 86_400;
@@ -110,7 +111,7 @@ pub fn format_http_date(time: SystemTime) -> String {
     thread_local! {
         static LAST: Cell<Option<(i64, DateText)>> = const { Cell::new(None) };
     }
-    LAST.with(|last| same_second(last, time, http_date))
+    same_second(&LAST, time, http_date)
 }
 
 fn http_date(c: &Civil) -> DateText {
@@ -139,7 +140,7 @@ pub fn format_acs_date(time: SystemTime) -> String {
     thread_local! {
         static LAST: Cell<Option<(i64, DateText)>> = const { Cell::new(None) };
     }
-    LAST.with(|last| same_second(last, time, acs_date))
+    same_second(&LAST, time, acs_date)
 }
 
 fn acs_date(c: &Civil) -> DateText {
@@ -159,16 +160,22 @@ fn acs_date(c: &Civil) -> DateText {
 /// format) when it is of the same second: under load, most requests are signed in the same
 /// second as the one before.
 fn same_second(
-    last: &Cell<Option<(i64, DateText)>>,
+    last: &'static LocalKey<Cell<Option<(i64, DateText)>>>,
     time: SystemTime,
     write: fn(&Civil) -> DateText,
 ) -> String {
     let second = unix_seconds(time);
-    let text = match last.get() {
-        Some((cached, text)) if cached == second => text,
-        _ => {
+    let cached = last
+        .try_with(Cell::get)
+        .ok()
+        .flatten()
+        .filter(|(cached, _)| *cached == second);
+    let text = match cached {
+        Some((_, text)) => text,
+        None => {
             let text = write(&to_civil(second));
-            last.set(Some((second, text)));
+            // Without the thread's storage (while the thread ends) there is just no reuse.
+            let _ = last.try_with(|last| last.set(Some((second, text))));
             text
         }
     };
