@@ -13,6 +13,7 @@
 //!   --soak-seconds 120      length of the long run (0 skips it)
 //!   --soak-concurrency 16   concurrent tasks of the long run
 //!   --client-only           measure the client alone (for profiling it with `perf`)
+//!   --raw-only              measure raw reqwest alone (the same, for the other side)
 //!   --raw-without-timeouts  raw reqwest without the client's timeouts (which cost timers)
 //! ```
 //!
@@ -48,6 +49,7 @@ struct Options {
     soak_seconds: u64,
     soak_concurrency: usize,
     client_only: bool,
+    raw_only: bool,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -61,6 +63,7 @@ fn parse_options() -> Result<Options, String> {
         soak_seconds: 120,
         soak_concurrency: 16,
         client_only: false,
+        raw_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -93,6 +96,7 @@ fn parse_options() -> Result<Options, String> {
                 }
             }
             "--client-only" => options.client_only = true,
+            "--raw-only" => options.raw_only = true,
             "--raw-without-timeouts" => options.raw_timeouts = false,
             // `cargo bench` passes `--bench`; this is a plain binary, but accept it.
             "--bench" => {}
@@ -227,9 +231,18 @@ fn cpu() -> (u64, u64) {
     (others, server)
 }
 
+/// Whether the options leave `side` out (`--client-only`, `--raw-only`).
+fn skipped(options: &Options, side: &Side) -> bool {
+    match side {
+        Side::Raw { .. } => options.client_only,
+        Side::Client { .. } => options.raw_only,
+    }
+}
+
+/// The median; NaN for a side that was left out.
 fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// The signed request, as raw reqwest sends it: the same bytes the client sends, signed once.
@@ -366,14 +379,14 @@ async fn run(options: &Options, endpoint: &str) -> bool {
     for &tasks in &options.concurrency {
         // Warm up both sides (connections, allocator).
         for side in [&raw, &client_side] {
-            if !(options.client_only && matches!(side, Side::Raw { .. })) {
+            if !skipped(options, side) {
                 measure(side, tasks, Duration::from_millis(500)).await;
             }
         }
         let mut results: [Vec<Interval>; 2] = [Vec::new(), Vec::new()];
         for _ in 0..options.rounds.max(1) {
             for (index, side) in [&raw, &client_side].into_iter().enumerate() {
-                if options.client_only && index == 0 {
+                if skipped(options, side) {
                     continue;
                 }
                 let interval = measure(side, tasks, length).await;
