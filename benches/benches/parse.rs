@@ -3,8 +3,9 @@
 //!
 //! Run: `cargo bench -p acs-benches --bench parse`.
 
+mod common;
+
 use std::hint::black_box;
-use std::time::Duration;
 
 use acs_cs20151215::operations::create_cluster::CreateClusterRequest;
 use acs_cs20151215::operations::scale_out_cluster::ScaleOutClusterResponse;
@@ -39,15 +40,9 @@ fn parse(c: &mut Criterion) {
     group.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = common::config();
     targets = parse
 }
 criterion_main!(benches);

@@ -13,8 +13,9 @@
 // ScaleOutCluster is deprecated by ACK; it is still the operation under test.
 #![allow(deprecated)]
 
+mod common;
+
 use std::hint::black_box;
-use std::time::Duration;
 
 use acs_benches::{NONCE, acs3_floor, credentials, full_request, roa_v1_floor, signing_time};
 use acs_runtime::Validate as _;
@@ -152,15 +153,9 @@ fn parts(c: &mut Criterion) {
     group.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-}
-
 criterion_group! {
     name = benches;
-    config = config();
+    config = common::config();
     targets = prepare_per_scheme, parts
 }
 criterion_main!(benches);
