@@ -1,8 +1,8 @@
 //! Turning a typed request into the exact signed HTTP request, without sending it.
 //!
 //! This is the whole client-side pipeline short of the network: validation (unless skipped),
-//! path, query, headers and body from the [`Operation`] binding, then signing. Every attempt
-//! of a send calls it again, so each attempt gets a fresh nonce and date.
+//! path, query, headers and body from the [`Operation`] binding ([`bind`]), then signing.
+//! Every attempt of a send binds and signs again, so each attempt gets a fresh nonce and date.
 
 use std::time::SystemTime;
 
@@ -45,10 +45,28 @@ pub fn prepare<O: Operation>(
     if params.validation == ValidationMode::Enforce {
         request.validate()?;
     }
+    let mut http = bind(request, params.endpoint)?;
+    signing::sign(
+        &mut http,
+        &signing_params::<O>(
+            params.credentials,
+            params.scheme,
+            params.time,
+            params.nonce,
+            params.retry,
+        ),
+    );
+    Ok(http)
+}
+
+/// The unsigned HTTP request of `request` to `endpoint`: method, path, query, headers and
+/// body from the [`Operation`] binding. Needs no credentials, so a request that cannot become
+/// HTTP fails before any are looked up.
+pub fn bind<O: Operation>(request: &O, endpoint: &Endpoint) -> Result<HttpRequest, RequestError> {
     let mut http = HttpRequest::new(
         O::METHOD,
-        params.endpoint.scheme.as_str(),
-        params.endpoint.host.clone(),
+        endpoint.scheme.as_str(),
+        endpoint.host.clone(),
         request.path()?,
     );
     http.query = request
@@ -62,17 +80,24 @@ pub fn prepare<O: Operation>(
     if let Some(body) = request.body()? {
         http.body = body;
     }
-    signing::sign(
-        &mut http,
-        &SigningParams {
-            action: O::ACTION,
-            version: O::VERSION,
-            credentials: params.credentials,
-            scheme: params.scheme,
-            time: params.time,
-            nonce: params.nonce,
-            retry: params.retry,
-        },
-    );
     Ok(http)
+}
+
+/// What [`signing::sign`] needs to sign a request of operation `O`.
+pub fn signing_params<'a, O: Operation>(
+    credentials: &'a Credentials,
+    scheme: SignatureScheme,
+    time: SystemTime,
+    nonce: &'a str,
+    retry: Option<(u32, u64)>,
+) -> SigningParams<'a> {
+    SigningParams {
+        action: O::ACTION,
+        version: O::VERSION,
+        credentials,
+        scheme,
+        time,
+        nonce,
+        retry,
+    }
 }

@@ -151,6 +151,55 @@ async fn invalid_requests_never_leave_and_skipping_validation_sends_them() {
     assert_eq!(server.request_count(), 1);
 }
 
+/// A provider that is never asked: it counts the calls and fails each.
+#[derive(Debug, Default)]
+struct CountingProvider(std::sync::atomic::AtomicUsize);
+
+impl acs_runtime::credentials::ProvideCredentials for CountingProvider {
+    fn provide_credentials(&self) -> acs_runtime::credentials::ProvideFuture<'_> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Box::pin(std::future::ready(Err(
+            acs_runtime::credentials::CredentialsError::NotConfigured {
+                provider: "counting".into(),
+                looked_at: Vec::new(),
+            },
+        )))
+    }
+}
+
+#[tokio::test]
+async fn a_request_that_cannot_become_http_fails_before_credentials_are_looked_up() {
+    let server = server().await;
+    let provider = std::sync::Arc::new(CountingProvider::default());
+    let client = Client::builder()
+        .endpoint(server.endpoint())
+        .credentials(std::sync::Arc::clone(&provider))
+        .no_proxy()
+        .build()
+        .expect("client");
+    let error = client
+        .scale_out_cluster()
+        .key_pair("k")
+        .skip_validation()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Request(_)), "{error}");
+    assert_eq!(provider.0.load(std::sync::atomic::Ordering::SeqCst), 0);
+    // With the path label set, the provider is asked (and its failure reported).
+    let error = client
+        .scale_out_cluster()
+        .cluster_id("c-1")
+        .key_pair("k")
+        .skip_validation()
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Credentials(_)), "{error}");
+    assert_eq!(provider.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(server.request_count(), 0);
+}
+
 #[tokio::test]
 async fn server_errors_are_not_retried_for_scale_out() {
     let server = server().await;

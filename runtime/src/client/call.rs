@@ -10,8 +10,8 @@ use super::Client;
 use super::error::{Error, ServiceError};
 use super::transport::{Exchange, exchange};
 use crate::operation::Operation;
-use crate::prepare::{PrepareError, PrepareParams, prepare};
-use crate::signing::{HttpRequest, new_nonce};
+use crate::prepare::{bind, signing_params};
+use crate::signing::{HttpRequest, new_nonce, sign};
 use crate::validate::ValidationMode;
 
 /// A typed answer and what the transport knows about it.
@@ -85,8 +85,6 @@ impl Call {
         if self.validation == ValidationMode::Enforce {
             request.validate()?;
         }
-        // A request that cannot become HTTP fails before credentials are looked up.
-        request.path()?;
         let span = tracing::info_span!(
             "acs.call",
             action = O::ACTION,
@@ -101,31 +99,28 @@ impl Call {
 }
 
 impl Client {
-    /// Signs `request` for one attempt, with a fresh nonce and date.
+    /// Binds and signs `request` for one attempt, with a fresh nonce and date. Validation,
+    /// when enabled, already ran once for the whole call; a request that cannot become HTTP
+    /// fails before credentials are looked up.
     async fn signed<O: Operation>(
         &self,
         request: &O,
         retry: Option<(u32, u64)>,
     ) -> Result<HttpRequest, Error> {
+        let mut http = bind(request, &self.inner.endpoint)?;
         let credentials = self.inner.credentials.provide_credentials().await?;
         let nonce = new_nonce();
-        prepare(
-            request,
-            &PrepareParams {
-                endpoint: &self.inner.endpoint,
-                credentials: &credentials,
-                scheme: self.inner.scheme,
-                // Validation, when enabled, already ran once for the whole call.
-                validation: ValidationMode::Skip,
-                time: SystemTime::now(),
-                nonce: &nonce,
+        sign(
+            &mut http,
+            &signing_params::<O>(
+                &credentials,
+                self.inner.scheme,
+                SystemTime::now(),
+                &nonce,
                 retry,
-            },
-        )
-        .map_err(|e| match e {
-            PrepareError::Validation(v) => Error::Validation(v),
-            PrepareError::Request(r) => Error::Request(r),
-        })
+            ),
+        );
+        Ok(http)
     }
 
     async fn run<O: Operation>(
