@@ -86,14 +86,14 @@ pub fn length<T: CheckedText + ?Sized>(
 ) {
     let Some(value) = value else { return };
     let text = value.text();
-    let breaks = |len: u64| min.is_some_and(|min| len < min) || max.is_some_and(|max| len > max);
-    // UTF-8 takes 1 to 4 bytes per character, so the byte length often decides alone.
+    // UTF-8 takes 1 to 4 bytes per character, so the character count lies between a quarter
+    // of the byte length and the byte length: when both ends are allowed, so is the count.
     let bytes = text.len() as u64;
-    if !breaks(bytes) && !breaks(bytes.div_ceil(4)) {
+    if max.is_none_or(|max| bytes <= max) && min.is_none_or(|min| bytes.div_ceil(4) >= min) {
         return;
     }
     let len = text.chars().count() as u64;
-    if breaks(len) {
+    if min.is_some_and(|min| len < min) || max.is_some_and(|max| len > max) {
         let allowed = bounds_phrase(min.map(as_f64), max.map(as_f64), " characters long");
         let got = if value.is_secret() {
             String::new()
