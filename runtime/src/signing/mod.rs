@@ -16,6 +16,7 @@
 
 mod crypto;
 mod encoding;
+mod nonce;
 mod time;
 mod verify;
 
@@ -24,7 +25,7 @@ mod tests;
 
 use std::borrow::Cow;
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -38,6 +39,7 @@ pub use encoding::{
     acs3_canonical_query, percent_encode_path_segment, push_percent_encoded,
     roa_v1_canonicalized_resource,
 };
+pub use nonce::new_nonce;
 pub use time::{format_acs_date, format_http_date, parse_acs_date, parse_http_date};
 pub use verify::{VerifiedRequest, VerifyError, verify};
 
@@ -684,37 +686,4 @@ fn acs3_authorization_value(
         Signature::Mac(mac) => crypto::push_hex(&mut value, mac),
     }
     value
-}
-
-/// A fresh `x-acs-signature-nonce`: 32 lower-case hex digits from the operating system's
-/// random number generator.
-///
-/// The service only requires nonces to be unique. If the operating system cannot supply
-/// randomness, the nonce falls back to a hash of the time, the process id and a process-wide
-/// counter, which is still unique.
-pub fn new_nonce() -> String {
-    let mut bytes = [0u8; 16];
-    if getrandom::fill(&mut bytes).is_err() {
-        bytes = fallback_nonce_bytes();
-    }
-    crypto::hex(&bytes)
-}
-
-fn fallback_nonce_bytes() -> [u8; 16] {
-    use sha2::{Digest, Sha256};
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
-    let mut hasher = Sha256::new();
-    hasher.update(nanos.to_le_bytes());
-    hasher.update(std::process::id().to_le_bytes());
-    hasher.update(COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes());
-    let digest = hasher.finalize();
-    let mut out = [0u8; 16];
-    out.iter_mut().zip(digest.iter()).for_each(|(o, d)| *o = *d);
-    out
 }

@@ -1087,24 +1087,6 @@ fn acs3_header_values_are_stripped_and_duplicates_joined() {
     );
 }
 
-#[test]
-fn nonces_are_fresh_lower_case_hex() {
-    let a = new_nonce();
-    let b = new_nonce();
-    assert_ne!(a, b);
-    for nonce in [&a, &b] {
-        assert_eq!(nonce.len(), 32);
-        assert!(
-            nonce
-                .bytes()
-                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
-        );
-    }
-    let fallback = crypto::hex(&fallback_nonce_bytes());
-    assert_eq!(fallback.len(), 32);
-    assert_ne!(fallback, crypto::hex(&fallback_nonce_bytes()));
-}
-
 mod properties {
     use super::*;
     use proptest::prelude::*;
