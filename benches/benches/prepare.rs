@@ -17,14 +17,14 @@ mod common;
 
 use std::hint::black_box;
 
-use acs_benches::{NONCE, acs3_floor, credentials, full_request, roa_v1_floor, signing_time};
+use acs_benches::{Floor, NONCE, credentials, full_request, signing_time};
 use acs_runtime::Validate as _;
 use acs_runtime::endpoint::Endpoint;
 use acs_runtime::operation::Operation as _;
 use acs_runtime::prepare::{PrepareParams, prepare};
 use acs_runtime::signing::{
     self, HttpRequest, SignatureScheme, SigningParams, acs3_canonical_request,
-    acs3_signed_header_names, acs3_string_to_sign, roa_v1_string_to_sign,
+    acs3_signed_header_names, roa_v1_string_to_sign,
 };
 use acs_runtime::validate::ValidationMode;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -47,31 +47,14 @@ fn prepare_per_scheme(c: &mut Criterion) {
             retry: None,
         };
         // The floor hashes and MACs inputs of the same length as the client's.
-        let signed = prepare(&request, &params).expect("prepared");
-        let (canonical, string_to_sign) = match scheme {
-            SignatureScheme::RoaV1 => (String::new(), roa_v1_string_to_sign(&signed)),
-            SignatureScheme::Acs3HmacSha256 => {
-                let canonical = acs3_canonical_request(&signed, &acs3_signed_header_names(&signed));
-                let string_to_sign = acs3_string_to_sign(&canonical);
-                (canonical, string_to_sign)
-            }
-        };
+        let floor = Floor::of(&prepare(&request, &params).expect("prepared"), scheme);
 
         let mut group = c.benchmark_group(format!("prepare_{name}"));
         group.bench_function("client", |b| {
             b.iter(|| prepare(black_box(&request), black_box(&params)).expect("prepared"));
         });
-        group.bench_function("floor", |b| match scheme {
-            SignatureScheme::RoaV1 => {
-                b.iter(|| roa_v1_floor(black_box(&request), black_box(&string_to_sign)));
-            }
-            SignatureScheme::Acs3HmacSha256 => b.iter(|| {
-                acs3_floor(
-                    black_box(&request),
-                    black_box(&canonical),
-                    black_box(&string_to_sign),
-                )
-            }),
+        group.bench_function("floor", |b| {
+            b.iter(|| floor.run(black_box(&request)));
         });
         group.finish();
     }

@@ -3,6 +3,12 @@
 //! concurrent tasks, beside raw reqwest posting pre-built signed bytes to the same server in
 //! the same run; then a long run of the client that samples the resident set size.
 //!
+//! A third side, "raw + floor", is raw reqwest that also does the scheme's floor for every
+//! request (what the preparation benchmark calls the floor: serializing the body and the
+//! hashing and MAC the scheme requires) before posting the same pre-built bytes. It is what
+//! any client that signs each request must at least do, so `floor / raw` bounds what
+//! `client / raw` can reach on this machine.
+//!
 //! ```text
 //! cargo run --release -p acs-benches --bin throughput -- [options]
 //!   --concurrency 1,16,64   concurrent tasks (comma-separated list)
@@ -14,6 +20,7 @@
 //!   --soak-concurrency 16   concurrent tasks of the long run
 //!   --client-only           measure the client alone (for profiling it with `perf`)
 //!   --raw-only              measure raw reqwest alone (the same, for the other side)
+//!   --no-floor              leave out the "raw + floor" side
 //!   --raw-without-timeouts  raw reqwest without the client's timeouts (which cost timers)
 //! ```
 //!
@@ -31,7 +38,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use acs_benches::{
-    ACCESS_KEY_ID, ACCESS_KEY_SECRET, credentials, full_request, rss_kib, thread_cpu_ns,
+    ACCESS_KEY_ID, ACCESS_KEY_SECRET, Floor, credentials, full_request, rss_kib, thread_cpu_ns,
 };
 use acs_cs20151215::{Client, RetryPolicy, ScaleOutClusterRequest, SignatureScheme};
 use acs_runtime::prepare::{PrepareParams, prepare};
@@ -50,6 +57,7 @@ struct Options {
     soak_concurrency: usize,
     client_only: bool,
     raw_only: bool,
+    floor: bool,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -64,6 +72,7 @@ fn parse_options() -> Result<Options, String> {
         soak_concurrency: 16,
         client_only: false,
         raw_only: false,
+        floor: true,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -97,6 +106,7 @@ fn parse_options() -> Result<Options, String> {
             }
             "--client-only" => options.client_only = true,
             "--raw-only" => options.raw_only = true,
+            "--no-floor" => options.floor = false,
             "--raw-without-timeouts" => options.raw_timeouts = false,
             // `cargo bench` passes `--bench`; this is a plain binary, but accept it.
             "--bench" => {}
@@ -146,6 +156,8 @@ enum Side {
         url: String,
         headers: reqwest::header::HeaderMap,
         body: bytes::Bytes,
+        /// The scheme's floor, done before each post ("raw + floor").
+        floor: Option<Arc<(Floor, ScaleOutClusterRequest)>>,
     },
 }
 
@@ -153,7 +165,8 @@ impl Side {
     fn name(&self) -> &'static str {
         match self {
             Side::Client { .. } => "client",
-            Side::Raw { .. } => "raw reqwest",
+            Side::Raw { floor: None, .. } => "raw reqwest",
+            Side::Raw { floor: Some(_), .. } => "raw + floor",
         }
     }
 
@@ -168,7 +181,12 @@ impl Side {
                 url,
                 headers,
                 body,
+                floor,
             } => {
+                if let Some(floor) = floor {
+                    let (floor, request) = floor.as_ref();
+                    std::hint::black_box(floor.run(std::hint::black_box(request)));
+                }
                 let sent = http
                     .post(url.as_str())
                     .headers(headers.clone())
@@ -231,10 +249,13 @@ fn cpu() -> (u64, u64) {
     (others, server)
 }
 
-/// Whether the options leave `side` out (`--client-only`, `--raw-only`).
+/// Whether the options leave `side` out (`--client-only`, `--raw-only`, `--no-floor`).
 fn skipped(options: &Options, side: &Side) -> bool {
     match side {
-        Side::Raw { .. } => options.client_only,
+        Side::Raw { floor: None, .. } => options.client_only,
+        Side::Raw { floor: Some(_), .. } => {
+            options.client_only || options.raw_only || !options.floor
+        }
         Side::Client { .. } => options.raw_only,
     }
 }
@@ -245,8 +266,14 @@ fn median(mut values: Vec<f64>) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-/// The signed request, as raw reqwest sends it: the same bytes the client sends, signed once.
-fn raw_side(http: reqwest::Client, endpoint: &str, scheme: SignatureScheme) -> Side {
+/// The signed request, as raw reqwest sends it: the same bytes the client sends, signed once;
+/// with `with_floor`, the scheme's floor is done before each post.
+fn raw_side(
+    http: reqwest::Client,
+    endpoint: &str,
+    scheme: SignatureScheme,
+    with_floor: bool,
+) -> Side {
     let endpoint = acs_runtime::endpoint::Endpoint::parse(endpoint).expect("endpoint");
     let credentials = credentials();
     let nonce = acs_runtime::signing::new_nonce();
@@ -270,11 +297,13 @@ fn raw_side(http: reqwest::Client, endpoint: &str, scheme: SignatureScheme) -> S
             reqwest::header::HeaderValue::from_str(value).expect("header value"),
         );
     }
+    let floor = with_floor.then(|| Arc::new((Floor::of(&signed, scheme), full_request())));
     Side::Raw {
         http,
         url: signed.url(),
         headers,
         body: bytes::Bytes::from(signed.body),
+        floor,
     }
 }
 
@@ -356,7 +385,11 @@ async fn run(options: &Options, endpoint: &str) -> bool {
             .timeout(timeouts.attempt);
     }
     let http = http.build().expect("reqwest client");
-    let raw = raw_side(http, endpoint, options.scheme);
+    let sides = [
+        raw_side(http.clone(), endpoint, options.scheme, false),
+        raw_side(http, endpoint, options.scheme, true),
+        client_side,
+    ];
     let length = Duration::from_secs_f64(options.seconds);
     let mut ok = true;
 
@@ -373,19 +406,19 @@ async fn run(options: &Options, endpoint: &str) -> bool {
         }
     );
     println!(
-        "| tasks | raw reqwest req/s | client req/s | client / raw | raw client-side µs/req | client client-side µs/req | server µs/req |"
+        "| tasks | raw reqwest req/s | raw + floor req/s | client req/s | client / raw | floor / raw | client / floor | client-side µs/req: raw | raw + floor | client | server µs/req |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &tasks in &options.concurrency {
         // Warm up both sides (connections, allocator).
-        for side in [&raw, &client_side] {
+        for side in &sides {
             if !skipped(options, side) {
                 measure(side, tasks, Duration::from_millis(500)).await;
             }
         }
-        let mut results: [Vec<Interval>; 2] = [Vec::new(), Vec::new()];
+        let mut results: [Vec<Interval>; 3] = Default::default();
         for _ in 0..options.rounds.max(1) {
-            for (index, side) in [&raw, &client_side].into_iter().enumerate() {
+            for (index, side) in sides.iter().enumerate() {
                 if skipped(options, side) {
                     continue;
                 }
@@ -419,18 +452,22 @@ async fn run(options: &Options, endpoint: &str) -> bool {
                 .collect(),
         );
         println!(
-            "| {tasks} | {:.0} | {:.0} | {:.2} | {:.1} | {:.1} | {:.1} |",
+            "| {tasks} | {:.0} | {:.0} | {:.0} | {:.2} | {:.2} | {:.2} | {:.1} | {:.1} | {:.1} | {:.1} |",
             rate(0),
             rate(1),
+            rate(2),
+            rate(2) / rate(0),
             rate(1) / rate(0),
+            rate(2) / rate(1),
             client_us(0),
             client_us(1),
+            client_us(2),
             server_us,
         );
     }
 
     if options.soak_seconds > 0 {
-        ok &= soak(options, &client_side).await;
+        ok &= soak(options, &sides[2]).await;
     }
     ok
 }
