@@ -153,9 +153,8 @@ enum Side {
     },
     Raw {
         http: reqwest::Client,
-        url: String,
-        headers: reqwest::header::HeaderMap,
-        body: bytes::Bytes,
+        /// Built once; each post sends a copy (URL, header map and a shared body).
+        request: Arc<reqwest::Request>,
         /// The scheme's floor, done before each post ("raw + floor").
         floor: Option<Arc<(Floor, ScaleOutClusterRequest)>>,
     },
@@ -178,21 +177,15 @@ impl Side {
             }
             Side::Raw {
                 http,
-                url,
-                headers,
-                body,
+                request,
                 floor,
             } => {
                 if let Some(floor) = floor {
                     let (floor, request) = floor.as_ref();
                     std::hint::black_box(floor.run(std::hint::black_box(request)));
                 }
-                let sent = http
-                    .post(url.as_str())
-                    .headers(headers.clone())
-                    .body(body.clone())
-                    .send()
-                    .await;
+                let request = request.try_clone().expect("a body in memory can be copied");
+                let sent = http.execute(request).await;
                 match sent {
                     Ok(response) if response.status().is_success() => {
                         response.bytes().await.is_ok()
@@ -290,19 +283,19 @@ fn raw_side(
         },
     )
     .expect("prepared");
-    let mut headers = reqwest::header::HeaderMap::new();
+    let url = reqwest::Url::parse(&signed.url()).expect("URL");
+    let mut request = reqwest::Request::new(reqwest::Method::POST, url);
     for (name, value) in &signed.headers {
-        headers.append(
+        request.headers_mut().append(
             reqwest::header::HeaderName::from_bytes(name.as_bytes()).expect("header name"),
             reqwest::header::HeaderValue::from_str(value).expect("header value"),
         );
     }
     let floor = with_floor.then(|| Arc::new((Floor::of(&signed, scheme), full_request())));
+    *request.body_mut() = Some(signed.body.into());
     Side::Raw {
         http,
-        url: signed.url(),
-        headers,
-        body: bytes::Bytes::from(signed.body),
+        request: Arc::new(request),
         floor,
     }
 }
