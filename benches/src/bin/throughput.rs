@@ -18,9 +18,7 @@
 //!   --client-threads 1      Tokio worker threads of the client side
 //!   --soak-seconds 120      length of the long run (0 skips it)
 //!   --soak-concurrency 16   concurrent tasks of the long run
-//!   --client-only           measure the client alone (for profiling it with `perf`)
-//!   --raw-only              measure raw reqwest alone (the same, for the other side)
-//!   --no-floor              leave out the "raw + floor" side
+//!   --sides raw,floor,client  the sides to measure (one alone, for profiling it with `perf`)
 //!   --raw-without-timeouts  raw reqwest without the client's timeouts (which cost timers)
 //! ```
 //!
@@ -55,9 +53,8 @@ struct Options {
     raw_timeouts: bool,
     soak_seconds: u64,
     soak_concurrency: usize,
-    client_only: bool,
-    raw_only: bool,
-    floor: bool,
+    /// Which sides to measure, by [`Side::key`].
+    sides: Vec<String>,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -70,9 +67,7 @@ fn parse_options() -> Result<Options, String> {
         raw_timeouts: true,
         soak_seconds: 120,
         soak_concurrency: 16,
-        client_only: false,
-        raw_only: false,
-        floor: true,
+        sides: ["raw", "floor", "client"].map(String::from).to_vec(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -104,9 +99,16 @@ fn parse_options() -> Result<Options, String> {
                     other => return Err(format!("--scheme: unknown scheme `{other}`")),
                 }
             }
-            "--client-only" => options.client_only = true,
-            "--raw-only" => options.raw_only = true,
-            "--no-floor" => options.floor = false,
+            "--sides" => {
+                options.sides = value()?.split(',').map(|s| s.trim().to_owned()).collect();
+                if let Some(unknown) = options
+                    .sides
+                    .iter()
+                    .find(|s| !["raw", "floor", "client"].contains(&s.as_str()))
+                {
+                    return Err(format!("{flag}: unknown side `{unknown}`"));
+                }
+            }
             "--raw-without-timeouts" => options.raw_timeouts = false,
             // `cargo bench` passes `--bench`; this is a plain binary, but accept it.
             "--bench" => {}
@@ -161,6 +163,15 @@ enum Side {
 }
 
 impl Side {
+    /// The side's name in `--sides`.
+    fn key(&self) -> &'static str {
+        match self {
+            Side::Client { .. } => "client",
+            Side::Raw { floor: None, .. } => "raw",
+            Side::Raw { floor: Some(_), .. } => "floor",
+        }
+    }
+
     fn name(&self) -> &'static str {
         match self {
             Side::Client { .. } => "client",
@@ -242,15 +253,9 @@ fn cpu() -> (u64, u64) {
     (others, server)
 }
 
-/// Whether the options leave `side` out (`--client-only`, `--raw-only`, `--no-floor`).
+/// Whether `--sides` leaves `side` out.
 fn skipped(options: &Options, side: &Side) -> bool {
-    match side {
-        Side::Raw { floor: None, .. } => options.client_only,
-        Side::Raw { floor: Some(_), .. } => {
-            options.client_only || options.raw_only || !options.floor
-        }
-        Side::Client { .. } => options.raw_only,
-    }
+    !options.sides.iter().any(|s| s == side.key())
 }
 
 /// The median; NaN for a side that was left out.
