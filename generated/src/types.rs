@@ -42,6 +42,220 @@ pub struct Addon {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
+/// 自动伸缩节点池配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct AutoScaling {
+    /// 是否启用自动伸缩。取值：
+    ///
+    /// - `true`：开启节点池自动伸缩功能。
+    /// - `false`：不开启自动伸缩，当取值为false时，`auto_scaling`内的其他配置参数将不生效。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// 自动伸缩类型，按照自动伸缩实例类型划分。取值：
+    ///
+    /// - `cpu`：普通实例型。
+    /// - `gpu`：GPU实例型。
+    /// - `gpushare`：GPU共享型。
+    /// - `spot`：抢占式实例型。
+    ///
+    /// Example: `cpu`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// 最大实例数。
+    ///
+    /// Example: `10`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_instances: Option<i64>,
+    /// 最小实例数。
+    ///
+    /// Example: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_instances: Option<i64>,
+    /// EIP计费类型，取值：
+    ///
+    /// - `PayByBandwidth`：按固定带宽计费。
+    /// - `PayByTraffic`：按使用流量计费。
+    ///
+    /// Example: `PayByBandwidth`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eip_internet_charge_type: Option<String>,
+    /// 是否绑定EIP，取值：
+    ///
+    /// - `true`：绑定EIP。
+    /// - `false`：不绑定EIP。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_bond_eip: Option<bool>,
+    /// EIP带宽峰值。
+    ///
+    /// Example: `5`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eip_bandwidth: Option<i64>,
+}
+/// 节点池托管功能配置。
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ClusterNodePoolRequestManagement {
+    /// 是否开启节点池的托管功能，取值：
+    ///
+    /// - `true`：开启托管功能。
+    ///
+    /// - `false`：不开启托管功能，只有当enable=true时，其他相关配置才生效。
+    ///
+    /// 默认值：false。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// 是否自动修复节点，仅当`enable=true`时生效。
+    ///
+    /// - `true`：自动修复。
+    ///
+    /// - `false`：不自动修复。
+    ///
+    /// 当`enable=true`时，默认值为`true`，当`enable=false`时，默认值为`false`
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_repair: Option<bool>,
+    /// 自动修复节点策略。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub auto_repair_policy: Option<ManagementAutoRepairPolicy>,
+    /// 是否自动修复CVE漏洞，仅当`enable=true`时生效。
+    ///
+    /// - `true`：允许自动修复CVE。
+    /// - `false`：不允许自动修复CVE。
+    ///
+    /// 当`enable=true`时，默认值为`true`，当`enable=false`时，默认值为`false`
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_vul_fix: Option<bool>,
+    /// 自动修复CVE策略。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub auto_vul_fix_policy: Option<ManagementAutoVulFixPolicy>,
+    /// 是否自动升级节点，仅当`enable=true`时生效。
+    /// - `true`：启用自动升级。
+    /// - `false`：不启用自动升级。
+    ///
+    /// 当`enable=true`时，默认值为`true`，当`enable=false`时，默认值为`false`
+    ///
+    /// Example: `true
+    /// `.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade: Option<bool>,
+    /// 自动升级节点策略。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub auto_upgrade_policy: Option<ClusterNodePoolRequestManagementAutoUpgradePolicy>,
+    /// 自动升级配置，仅当`enable=true`时生效。
+    ///
+    /// **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub upgrade_config: Option<ClusterNodePoolRequestManagementUpgradeConfig>,
+}
+/// 自动升级节点策略。
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ClusterNodePoolRequestManagementAutoUpgradePolicy {
+    /// 是否允许自动升级kubelet，仅当`auto_upgrade=true`时生效。取值：
+    /// - `true`：允许自动升级kubelet。
+    /// - `false`：不允许自动升级kubelet。
+    ///
+    /// 当`auto_upgrade=true`时，默认值为`true`，当`auto_upgrade=false`时，默认值为`false`
+    ///
+    /// Example: `true
+    /// `.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade_kubelet: Option<bool>,
+    /// 是否允许自动升级运行时，仅当`auto_upgrade=true`时生效。取值：
+    /// - `true`：允许自动升级运行时。
+    /// - `false`：不允许自动升级运行时。
+    ///
+    /// 默认值为`false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade_runtime: Option<bool>,
+    /// 是否允许自动升级操作系统，仅当`auto_upgrade=true`时生效。取值：
+    /// - `true`：允许自动升级操作系统。
+    /// - `false`：不允许自动升级操作系统。
+    ///
+    ///
+    /// 默认值为`false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade_os: Option<bool>,
+}
+/// 自动升级配置，仅当`enable=true`时生效。
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ClusterNodePoolRequestManagementUpgradeConfig {
+    /// 是否启用自动升级，取值：
+    ///
+    /// - `true`：启用自动升级。
+    ///
+    /// - `false`：不启用自动升级。
+    ///
+    /// ><danger>该字段已废弃，请使用上层的auto_upgrade替代></danger>
+    ///
+    /// Example: `false`. **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade: Option<bool>,
+    /// 额外节点数量。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub surge: Option<i64>,
+    /// 额外节点比例， 和`surge`二选一。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub surge_percentage: Option<i64>,
+    /// 最大不可用节点数量。
+    /// 取值范围：\[1,1000\]
+    ///
+    /// 默认值：1。
+    ///
+    /// Example: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<i64>,
+}
 /// 节点数据盘配置。
 #[derive(
     Clone,
@@ -154,6 +368,72 @@ pub struct DataDisk {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot_id: Option<String>,
 }
+/// 事件列表。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct EventsResponseEvents {
+    /// 事件ID。
+    ///
+    /// Example: `e-9ad04f72-8ee7-46bf-a02c-e4a06b39****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// 事件类型。
+    ///
+    /// Example: `nodepool_update`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// 事件源。
+    ///
+    /// Example: `cluster`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// 事件关联的操作对象。
+    ///
+    /// Example: `npdd89dc2b76c04f14b06774883b******`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    /// 事件开始时间。
+    ///
+    /// Example: `2020-12-01T17:31:00Z`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// 集群ID。
+    ///
+    /// Example: `c82e6987e2961451182edacd74faf****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    /// 事件描述。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<EventsResponseEventsData>,
+}
+/// 事件描述。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct EventsResponseEventsData {
+    /// 事件级别。
+    ///
+    /// Values listed by the API metadata:
+    ///
+    /// - `warning`
+    /// - `error`
+    /// - `info`
+    ///
+    /// Example: `info`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// 事件状态。
+    ///
+    /// Example: `Started`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// 事件详情。
+    ///
+    /// Example: `Start to upgrade NodePool nodePool/npdd89dc2b76c04f14b06774883b******`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
 /// 实例属性
 #[derive(
     Clone,
@@ -199,6 +479,58 @@ pub struct InstancePatterns {
     /// 需要排除的实例规格。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded_instance_types: Option<Vec<String>>,
+}
+/// 【该字段已废弃】
+///
+/// 边缘节点池配置。
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct InterconnectConfig {
+    /// 【该字段已废弃】
+    ///
+    /// 边缘增强型节点池绑定的云企业网实例ID(CENID)。
+    ///
+    /// Example: `cen-ey9k9nfhz0f*******`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cen_id: Option<String>,
+    /// 【该字段已废弃】
+    ///
+    /// 边缘增强型节点池绑定的云连接网实例ID(CCNID)。
+    ///
+    /// Example: `ccn-qm5i0i0q9yi*******`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ccn_id: Option<String>,
+    /// 【该字段已废弃】
+    ///
+    /// 边缘增强型节点池绑定的云连接网实例所属的地域。
+    ///
+    /// Example: `cn-shanghai`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ccn_region_id: Option<String>,
+    /// 【该字段已废弃】
+    ///
+    /// 边缘增强型节点池的网络带宽，单位：Mbps。
+    ///
+    /// Example: `10`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bandwidth: Option<i64>,
+    /// 【该字段已废弃】
+    ///
+    /// 边缘增强型节点池的购买时长，单位：月。
+    ///
+    /// Example: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub improved_period: Option<String>,
 }
 /// 支持的kubelet配置
 #[derive(
@@ -310,6 +642,80 @@ pub struct KubeletConfig {
     #[serde(rename = "allowedUnsafeSysctls", skip_serializing_if = "Option::is_none")]
     pub allowed_unsafe_sysctls: Option<Vec<String>>,
 }
+/// 集群相关配置。
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct KubernetesConfig {
+    /// 节点标签，为Kubernetes集群节点添加标签。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub labels: Option<Vec<Tag>>,
+    /// 污点配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub taints: Option<Vec<Taint>>,
+    /// 容器运行时。
+    ///
+    /// Example: `containerd`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<String>,
+    /// 容器运行时版本。
+    ///
+    /// Example: `1.6.20`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runtime_version: Option<String>,
+    /// 节点CPU管理策略。当集群版本在1.12.6及以上时支持以下两种策略：
+    ///
+    /// - `static`：允许为节点上具有某些资源特征Pod增强其CPU亲和性和独占性。
+    /// - `none`：表示启用现有的默认CPU亲和性方案。
+    ///
+    /// 默认值：`none`。
+    ///
+    /// Example: `none`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cpu_policy: Option<String>,
+    /// 节点自定义数据。
+    ///
+    /// Example: `dGhpcyBpcyBhIGV4YW1wbGU=`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_data: Option<String>,
+    /// 扩容后的节点是否可调度。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unschedulable: Option<bool>,
+    /// 是否在ECS节点上安装云监控，安装后可以在云监控控制台查看所创建ECS实例的监控信息，推荐开启。取值：
+    ///
+    /// - `true`：在ECS节点上安装云监控。
+    ///
+    /// - `false`：不在ECS节点上安装云监控。
+    ///
+    /// 默认值：`false`。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cms_enabled: Option<bool>,
+    /// 节点名称由三部分组成：前缀 \+ 节点 IP \+ 后缀：
+    ///
+    /// - 前缀和后缀均可由“.”分隔的一个或多个部分构成，每个部分可以使用小写字母、数字和“-”，节点名称首尾必须为小写字母和数字；
+    /// - 节点 IP为完整的节点私网 IP 地址；
+    ///
+    /// 传参包含四个部分，由逗号分隔，例如：参数传入"customized,aliyun,ip,com"字符串（其中“customized”和"ip"为固定的字符串，aliyun为前缀，com为后缀），则节点的名称为：aliyun192.168.xxx.xxxcom。
+    ///
+    /// Example: `customized,aliyun,ip,com`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_name_mode: Option<String>,
+}
 /// 集群维护窗口。
 #[derive(
     Clone,
@@ -352,6 +758,172 @@ pub struct MaintenanceWindow {
     /// Example: `Monday,Thursday`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weekly_period: Option<String>,
+}
+/// 托管节点池配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Management {
+    /// 是否开启托管版节点池，取值：
+    ///
+    /// - `true`：开启托管节点池。
+    /// - `false`：不开启托管节点池，只有当`enable=true`时，其他相关配置才生效。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<bool>,
+    /// 自动修复，仅当`enable=true`时生效。
+    ///
+    /// - `true`：自动修复。
+    /// - `false`：不自动修复。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_repair: Option<bool>,
+    /// 自动修复节点策略。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_repair_policy: Option<ManagementAutoRepairPolicy>,
+    /// 是否自动修复CVE。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_vul_fix: Option<bool>,
+    /// 自动修复CVE策略。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_vul_fix_policy: Option<ManagementAutoVulFixPolicy>,
+    /// 是否自动升级。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade: Option<bool>,
+    /// 自动升级策略。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade_policy: Option<ManagementAutoUpgradePolicy>,
+    /// 自动升级配置，仅当`enable=true`时生效。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upgrade_config: Option<ManagementUpgradeConfig>,
+}
+/// 自动修复节点策略。
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ManagementAutoRepairPolicy {
+    /// 是否允许重启节点，仅当`auto_repair=true`时生效。取值：
+    ///
+    /// - `true`：允许重启节点。
+    /// - `false`：不允许重启节点。
+    ///
+    /// 当`auto_repair=true`时，默认值为`true`，当`auto_repair=false`时，默认值为`false`
+    ///
+    /// Example: `true
+    /// `.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart_node: Option<bool>,
+}
+/// 自动升级策略。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ManagementAutoUpgradePolicy {
+    /// 是否允许自动升级kubelet。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade_kubelet: Option<bool>,
+}
+/// 自动修复CVE策略。
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ManagementAutoVulFixPolicy {
+    /// 是否允许重启节点，仅当`auto_vul_fix=true`时生效。取值：
+    /// - `true`：允许重启节点。
+    /// - `false`：不允许重启节点。
+    ///
+    /// 当`auto_vul_fix=true`时，默认值为`false`，当`auto_vul_fix=false`时，默认值为`false`
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub restart_node: Option<bool>,
+    /// 允许自动修复的漏洞级别，以英文逗号分隔，例如：`asap,later`。支持的漏洞级别：
+    ///
+    /// - `asap`：高
+    /// - `later`：中
+    /// - `nntf`：低
+    ///
+    /// 当`auto_vul_fix=true`时，默认值为`asap`
+    ///
+    /// Example: `asap,nntf`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vul_level: Option<String>,
+}
+/// 自动升级配置，仅当`enable=true`时生效。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ManagementUpgradeConfig {
+    /// 是否启用自动升级，取值：
+    ///
+    /// - `true`：启用自动升级。
+    /// - `false`：不启用自动升级。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_upgrade: Option<bool>,
+    /// 额外节点数量。
+    ///
+    /// Example: `5`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub surge: Option<i64>,
+    /// 额外节点比例，和`surge`二选一。
+    ///
+    /// Example: `50`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub surge_percentage: Option<i64>,
+    /// 最大不可用节点数量，取值范围：\[1,1000\]。
+    ///
+    /// 默认值：1。
+    ///
+    /// Example: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_unavailable: Option<i64>,
+}
+/// 节点配置
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodeConfig {
+    /// Kubelet参数配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[validate(nested)]
+    pub kubelet_configuration: Option<KubeletConfig>,
 }
 /// 节点池。
 #[derive(
@@ -504,6 +1076,56 @@ pub struct NodepoolAutoScaling {
     /// Example: `5`. **Deprecated:** Deprecated in the API metadata.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eip_bandwidth: Option<i64>,
+}
+/// 节点池配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct NodepoolInfo {
+    /// 节点池ID。
+    ///
+    /// Example: `np615c0e0966124216a0412e10afe0****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodepool_id: Option<String>,
+    /// 节点池名称。
+    ///
+    /// 命名规则：由数字、汉字、英文字符或短划线（-）组成，长度范围1~63个字符，且不能以短划线（-）开头。
+    ///
+    /// Example: `default-nodepool`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// 节点池类型。
+    ///
+    /// Example: `ess`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// 是否为默认节点池，通常一个集群仅有一个默认节点池。取值：
+    /// `true`：设置为默认节点池。
+    /// `false`：不设置为默认节点池。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_default: Option<bool>,
+    /// 资源组ID。
+    ///
+    /// Example: `rg-acfmyvw3wjmb****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource_group_id: Option<String>,
+    /// 地域ID。
+    ///
+    /// Example: `cn-beijing`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region_id: Option<String>,
+    /// 节点池创建时间。
+    ///
+    /// Example: `2020-09-27T19:14:09.156823496+08:00`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    /// 节点池更新时间。
+    ///
+    /// Example: `2020-09-27T20:37:46+08:00`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
 }
 /// 【该字段已废弃】
 ///
@@ -1255,6 +1877,69 @@ pub struct NodepoolTeeConfig {
     #[validate(required)]
     pub tee_enable: Option<bool>,
 }
+/// 分页信息。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Page {
+    /// 页码。
+    ///
+    /// Example: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_number: Option<i32>,
+    /// 每页显示的记录数。
+    ///
+    /// Example: `10`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i32>,
+    /// 结果总数。
+    ///
+    /// Example: `5`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i32>,
+}
+/// 分页信息。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct PageInfo2 {
+    /// 每页大小，取值范围1-50。
+    /// 默认值：50。
+    ///
+    /// Example: `50`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<i64>,
+    /// 分页页数。
+    ///
+    /// Example: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page_number: Option<i64>,
+    /// 结果总数。
+    ///
+    /// Example: `3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_count: Option<i64>,
+}
+/// 轮转修复策略。
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Policy {
+    /// 轮转修复时的最大并行度，最小值为1，最大值为节点池节点数量。
+    ///
+    /// Example: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_parallelism: Option<i64>,
+}
 /// A container runtime.
 #[derive(
     Clone,
@@ -1279,6 +1964,407 @@ pub struct Runtime {
     /// Example: `19.03.5`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+}
+/// 扩容组配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ScalingGroup {
+    /// 伸缩组ID。
+    ///
+    /// Example: `asg-2zeieod8giqmov7z****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaling_group_id: Option<String>,
+    /// 虚拟交换机ID，取值范围：\[1,20\]。
+    ///
+    /// > 为保证高可用性，建议选择不同可用区的虚拟交换机。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vswitch_ids: Option<Vec<String>>,
+    /// 节点实例规格列表，您可以选择多个实例规格作为备选，每个节点创建时，将从第一个规格开始尝试购买，直到创建成功。最终购买的实例规格可能随库存变化而不同。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_types: Option<Vec<String>>,
+    /// 节点池节点付费类型，取值：
+    ///
+    /// - `PrePaid`：预付费。
+    /// - `PostPaid`：按量付费。
+    ///
+    /// Example: `PostPaid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_charge_type: Option<String>,
+    /// 节点包年包月时长，当`instance_charge_type`取值为`PrePaid`时才生效且为必选值。
+    ///
+    /// 当`PeriodUnit=Month`时，取值范围：{1, 2 , 3, 6, 12, 24, 36, 48, 60}。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<i64>,
+    /// 节点付费周期，当`instance_charge_type`取值为`PrePaid`时时候需要指定周期。
+    ///
+    /// `Month`：目前只支持以月为单位。
+    ///
+    /// Example: `Month`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_unit: Option<String>,
+    /// 节点是否开启自动续费，当`instance_charge_type`取值为`PrePaid`时才生效，取值：
+    ///
+    /// - `true`：自动续费。
+    /// - `false`：不自动续费。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_renew: Option<bool>,
+    /// 节点自动续费周期。当`instance_charge_type`取值为`PrePaid`时才生效，且为必选值。
+    ///
+    /// 当`PeriodUnit=Month`时，取值范围：{1, 2, 3, 6, 12}。
+    ///
+    /// Example: `1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_renew_period: Option<i64>,
+    /// 抢占式实例类型，取值：
+    /// - NoSpot：非抢占式实例。
+    /// - SpotWithPriceLimit：设置抢占实例价格上限。
+    /// - SpotAsPriceGo：系统自动出价，跟随当前市场实际价格。
+    ///
+    /// 更多信息，请参见[抢占式实例](~~157759~~)。
+    ///
+    /// Example: `NoSpot`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spot_strategy: Option<String>,
+    /// 抢占实例市场价格区间配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spot_price_limit: Option<Vec<ScalingGroupSpotPriceLimit>>,
+    /// 操作系统镜像类型。
+    ///
+    /// Example: `AliyunLinux`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_type: Option<String>,
+    /// 自定义镜像ID，可通过`DescribeKubernetesVersionMetadata`查询系统支持的镜像。
+    ///
+    /// Example: `aliyun_2_1903_x64_20G_alibase_20200529.vhd`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_id: Option<String>,
+    /// 节点系统盘类型，取值：
+    /// - `cloud`：普通云盘。
+    /// - `cloud_efficiency`：高效云盘。
+    /// - `cloud_ssd`：SSD云盘。
+    /// - `cloud_essd`：ESSD云盘。
+    /// - `cloud_auto`：ESSD AutoPL 云盘。
+    /// - `cloud_essd_entry`：ESSD Entry 云盘。
+    ///
+    /// 默认值：`cloud_efficiency`
+    ///
+    /// Example: `cloud_efficiency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_category: Option<String>,
+    /// 系统盘的多磁盘类型。当无法使用高优先级的磁盘类型时，自动尝试下一优先级的磁盘类型创建系统盘。取值：
+    /// - `cloud`：普通云盘。
+    /// - `cloud_efficiency`：高效云盘。
+    /// - `cloud_ssd`：SSD云盘。
+    /// - `cloud_essd`：ESSD云盘。
+    /// - `cloud_auto`：ESSD AutoPL 云盘。
+    /// - `cloud_essd_entry`：ESSD Entry 云盘。
+    ///
+    /// 默认值：`cloud_efficiency`
+    ///
+    /// Constraints:
+    /// - at most 10 items (source: API metadata)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_categories: Option<Vec<String>>,
+    /// 节点系统盘大小，单位为GiB。
+    ///
+    /// 取值范围：\[20,500\]。
+    ///
+    /// Example: `120`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_size: Option<i64>,
+    /// 节点系统盘磁盘性能，只针对ESSD磁盘生效。
+    ///
+    /// Example: `PL1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_performance_level: Option<String>,
+    /// 是否加密系统盘。取值：
+    /// - `true`：加密。
+    /// - `false`：不加密。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_encrypted: Option<bool>,
+    /// 系统盘使用的KMS密钥ID。
+    ///
+    /// Example: `0e478b7a-4262-4802-b8cb-00d3fb40****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_kms_key_id: Option<String>,
+    /// 系统盘采用的加密算法。取值范围：aes-256。
+    ///
+    /// Example: `aes-256`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_encrypt_algorithm: Option<String>,
+    /// 节点系统盘是否开启Burst（性能突发），磁盘类型为cloud_auto时配置。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_bursting_enabled: Option<bool>,
+    /// 节点系统盘预配置的读写IOPS，磁盘类型为cloud_auto时配置。
+    ///
+    /// Example: `1000`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_disk_provisioned_iops: Option<i64>,
+    /// 节点数据盘类型、大小等配置的组合。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_disks: Option<Vec<DataDisk>>,
+    /// 节点池安全组ID列表。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_group_ids: Option<Vec<String>>,
+    /// 密钥对名称，和`login_password`二选一。当节点池为托管版节点池时，只支持`key_pair`。
+    ///
+    /// Example: `pro-nodepool`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_pair: Option<String>,
+    /// SSH登录密码，和`key_pair`二选一。密码规则为8~30个字符，且至少同时包含三项（大小写字母、数字和特殊符号）。
+    ///
+    /// 出于安全性考虑，密码查询结果经过加密处理。
+    ///
+    /// Example: `********`. Sensitive: `Debug` output shows `******` instead of the value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_password: Option<Sensitive<String>>,
+    /// 弹出的ECS实例是否使用以非root用户登录。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login_as_non_root: Option<bool>,
+    /// 【已废弃】请使用参数security_hardening_os替代。
+    ///
+    /// Example: `false`. **Deprecated:** Deprecated in the API metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cis_enabled: Option<bool>,
+    /// 是否开启等保加固，仅当系统镜像选择Alibaba Cloud Linux 2或Alibaba Cloud Linux 3时，可为节点开启等保加固。阿里云为Alibaba Cloud Linux 2和Alibaba Cloud Linux 3等保2.0三级版镜像提供等保合规的基线检查标准和扫描程序。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub soc_enabled: Option<bool>,
+    /// 阿里云OS安全加固。取值：
+    ///
+    /// - `true`：开启阿里云OS安全加固。
+    /// - `false`：不开启阿里云OS安全加固。
+    ///
+    /// 默认值：`false`。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_hardening_os: Option<bool>,
+    /// 节点公网IP网络计费类型。
+    ///
+    /// Example: `PayByBandwidth`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internet_charge_type: Option<String>,
+    /// 节点公网IP出带宽最大值，单位为Mbps（Mega bit per second），取值范围：1~100。
+    ///
+    /// Example: `10`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internet_max_bandwidth_out: Option<i64>,
+    /// 仅为ECS实例添加标签。
+    ///
+    /// 标签键不可以重复，最大长度为128个字符；标签键和标签值都不能以“aliyun”、“acs:”开头，或包含“https://”、“http://”。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+    /// 节点池期望节点数。
+    ///
+    /// Example: `2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub desired_size: Option<i64>,
+    /// 多可用区伸缩组ECS实例扩缩容策略。取值：
+    ///
+    /// - `PRIORITY`：根据您定义的虚拟交换机（VSwitchIds.N）扩缩容。当优先级较高的虚拟交换机所在可用区无法创建ECS实例时，自动使用下一优先级的虚拟交换机创建ECS实例。
+    ///
+    /// - `COST_OPTIMIZED`：按vCPU单价从低到高进行尝试创建。当伸缩配置设置了抢占式计费方式的多实例规格时，优先创建对应抢占式实例。您可以继续通过`CompensateWithOnDemand`参数指定当抢占式实例由于库存等原因无法创建时，是否自动尝试以按量付费的方式创建。
+    ///
+    ///   >`COST_OPTIMIZED`仅在伸缩配置设置了多实例规格或者选用了抢占式实例的情况下生效。
+    ///
+    /// - `BALANCE`：在伸缩组指定的多可用区之间均匀分配ECS实例。如果由于库存不足等原因可用区之间变得不平衡，您可以通过API RebalanceInstances平衡资源。更多信息，请参见[RebalanceInstances](~~71516~~)。
+    ///
+    /// 默认值：`PRIORITY`。
+    ///
+    /// Example: `BALANCE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub multi_az_policy: Option<String>,
+    /// 伸缩组模式，取值：
+    ///
+    /// - `release`：标准模式，根据申请资源值的使用量，通过创建、释放ECS的方式进行伸缩。
+    /// - `recycle`：极速模式，通过创建、停机、启动的方式进行伸缩，提高再次伸缩的速度（停机时计算资源不收费，只收取存储费用，本地盘机型除外）。
+    ///
+    /// Example: `release`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaling_policy: Option<String>,
+    /// 伸缩组所需要按量实例个数的最小值，取值范围：\[0,1000\]。当按量实例个数少于该值时，将优先创建按量实例。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_demand_base_capacity: Option<i64>,
+    /// 伸缩组满足最小按量实例数（`on_demand_base_capacity`）要求后，超出的实例中按量实例应占的比例。取值范围：\[0,100\]。
+    ///
+    /// Example: `20`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_demand_percentage_above_base_capacity: Option<i64>,
+    /// 指定可用实例规格的个数，伸缩组将按成本最低的多个规格均衡创建抢占式实例。取值范围：\[1,10\]。
+    ///
+    /// Example: `5`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spot_instance_pools: Option<i64>,
+    /// 是否开启补齐抢占式实例。开启后，当收到抢占式实例将被回收的系统消息时，伸缩组将尝试创建新的实例，替换掉将被回收的抢占式实例。取值：
+    ///
+    /// - `true`：开启补齐抢占式实例。
+    /// - `false`：不开启补齐抢占式实例。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spot_instance_remedy: Option<bool>,
+    /// 当`multi_az_policy`取值为`COST_OPTIMIZED`时，如果因价格、库存等原因无法创建足够的抢占式实例，是否允许自动尝试创建按量实例满足ECS实例数量要求。取值：
+    ///
+    /// - `true`：允许自动尝试创建按量实例满足ECS实例数量要求。
+    /// - `false`：不允许自动尝试创建按量实例满足ECS实例数量要求。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compensate_with_on_demand: Option<bool>,
+    /// 部署集ID。
+    ///
+    /// Example: `ds-bp1d19mmbsv3jf6xxxxx`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deploymentset_id: Option<String>,
+    /// 如果指定了RDS实例列表，集群节点ECS会自动加入RDS访问白名单。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rds_instances: Option<Vec<String>>,
+    /// 私有节点池配置。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub private_pool_options: Option<ScalingGroupPrivatePoolOptions>,
+    /// 节点池安全组ID，当节点池绑定了多个安全组时，为`security_group_ids`中的第一个值。
+    ///
+    /// Example: `sg-2ze60ockeekspl3d****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub security_group_id: Option<String>,
+    /// 操作系统发行版。取值：
+    ///
+    /// - `CentOS`
+    /// - `AliyunLinux`
+    /// - `Windows`
+    /// - `WindowsCore`
+    ///
+    /// Example: `AliyunLinux`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+    /// Worker RAM角色名称，授权ECS实例为集群Woker节点。
+    ///
+    /// Example: `KubernetesWorkerRole-021dc54f-929b-437a-8ae0-34c24d3e****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ram_policy: Option<String>,
+    /// 实例属性
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_patterns: Option<Vec<InstancePatterns>>,
+}
+/// 私有节点池配置。
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ScalingGroupPrivatePoolOptions {
+    /// 私有节点池ID。
+    ///
+    /// Example: `eap-bp67acfmxazb4****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// 私有节点池类型，实例启动的私有池容量选项。弹性保障服务或容量预定服务在生效后会生成私有池容量，供实例启动时选择。取值：
+    /// - `Open`：开放模式。将自动匹配开放类型的私有池容量。如果没有符合条件的私有池容量，则使用公共池资源启动。
+    /// - `Target`：指定模式。使用指定的私有池容量启动实例，如果该私有池容量不可用，则实例会启动失败。
+    /// - `None`：不使用模式。实例启动将不使用私有池容量。
+    ///
+    /// Example: `Open`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub match_criteria: Option<String>,
+}
+/// 抢占实例市场价格区间配置，可为不同实例规格设置不同的价格区间。
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct ScalingGroupSpotPriceLimit {
+    /// 抢占式实例规格。
+    ///
+    /// Example: `ecs.c6.large`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance_type: Option<String>,
+    /// 单台实例上限价格。
+    ///
+    /// Example: `0.39`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price_limit: Option<String>,
+}
+/// 节点池状态配置。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Status {
+    /// 节点池状态，取值：
+    ///
+    /// - `active`：已激活。
+    /// - `scaling`：伸缩中。
+    /// - `removing`：节点移除中。
+    /// - `deleting`：删除中。
+    /// - `updating`：更新中。
+    ///
+    /// Example: `active`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// 健康节点数。
+    ///
+    /// Example: `3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub healthy_nodes: Option<i64>,
+    /// 正在创建节点数。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_nodes: Option<i64>,
+    /// 失败节点数。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_nodes: Option<i64>,
+    /// 离线节点数。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offline_nodes: Option<i64>,
+    /// 正在被移除节点数。
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removing_nodes: Option<i64>,
+    /// 工作中节点数。
+    ///
+    /// Example: `3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub serving_nodes: Option<i64>,
+    /// 节点池内总节点数。
+    ///
+    /// Example: `3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_nodes: Option<i64>,
 }
 /// A tag: a key-value pair.
 #[derive(
@@ -1311,6 +2397,31 @@ pub struct Tag {
     /// - length at most 128 characters (source: ACK CreateCluster `tags`: values are at most 128 characters)
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(length(max = 128))]
+    pub value: Option<String>,
+}
+/// 节点标签。
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Tags {
+    /// 标签的名称。
+    ///
+    /// Example: `node-k-1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// 标签值。
+    ///
+    /// Example: `node-v-1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 /// A Kubernetes taint to add to nodes.
@@ -1362,4 +2473,184 @@ pub enum TaintEffect {
     PreferNoSchedule,
     /// A value this version of the crate does not document.
     Unknown(String),
+}
+/// 加密计算集群配置。
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Serialize,
+    WireDeserialize,
+    Validate,
+    Builder
+)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TeeConfig {
+    /// 是否开启加密计算集群。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tee_enable: Option<bool>,
+}
+/// 被拦截的不同治理等级的违规计数统计
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TotalViolations {
+    /// 策略治理等级
+    ///
+    /// Example: `high`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    /// 被拦截的事件计数
+    ///
+    /// Example: `0`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub violations: Option<i64>,
+}
+/// 触发器详情。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct TriggerResponseBody {
+    /// 触发器ID。
+    ///
+    /// Example: `1234`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// 触发器名称。
+    ///
+    /// Example: `test`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// 集群ID。
+    ///
+    /// Example: `c259f563386444ebb8d7****`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    /// 触发器项目名称。
+    ///
+    /// 由应用所在命名空间及应用名称组成，格式为`${namespace}/${name}`，取值示例：default/test-app。
+    ///
+    /// Example: `default/test-app`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project_id: Option<String>,
+    /// 触发器类型。
+    ///
+    /// 取值：
+    ///
+    /// - `deployment`：针对无状态应用的触发器。
+    ///
+    /// - `application`：针对应用中心应用的触发器。
+    ///
+    /// 默认值：`deployment`。
+    ///
+    /// Example: `deployment`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    /// 触发器行为，取值：
+    ///
+    /// `redeploy`: 重新部署project_id中定义的资源。
+    ///
+    /// Example: `redeploy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Token信息。
+    ///
+    /// Example: `eyJhbGci***`. Sensitive: `Debug` output shows `******` instead of the value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<Sensitive<String>>,
+}
+/// 组件升级状态详情。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpgradeStatusResponseBody {
+    /// 组件信息。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub addon_info: Option<UpgradeStatusResponseBodyAddonInfo>,
+    /// 升级任务详情。
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<UpgradeStatusResponseBodyTasks>,
+}
+/// 组件信息。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpgradeStatusResponseBodyAddonInfo {
+    /// 组件名称。
+    ///
+    /// Example: `cloud-controller-manager`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component_name: Option<String>,
+    /// 组件当前版本。
+    ///
+    /// Example: `v1.9.3.340-g9830b58-aliyun`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// 是否满足升级条件。取值：
+    ///
+    /// - `true`：满足升级条件。
+    /// - `false`：不满足升级条件。
+    ///
+    /// Example: `true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ready_to_upgrade: Option<String>,
+}
+/// 升级任务详情。
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct UpgradeStatusResponseBodyTasks {
+    /// 升级开始时间。
+    ///
+    /// Example: `0001-01-01T00:00:00Z`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// 升级完成时间。
+    ///
+    /// Example: `0001-01-01T00:00:00Z`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
+    /// 升级任务状态。
+    ///
+    /// Example: `Success`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// 升级任务是否被取消。取值：
+    ///
+    /// - `true`：任务被取消。
+    /// - `false`：任务未被取消。
+    ///
+    /// Example: `false`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_canceled: Option<bool>,
+}
+/// 被拦截的不同策略类型的审计计数
+#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
+#[serde(default)]
+#[non_exhaustive]
+pub struct Violations {
+    /// 策略名称
+    ///
+    /// Example: `policy-gatekeeper-ackallowedrepos`. Wire name: `policyName`.
+    #[serde(rename = "policyName", skip_serializing_if = "Option::is_none")]
+    pub policy_name: Option<String>,
+    /// 策略描述
+    ///
+    /// Example: `Requires container images to begin with a repo string from a specified list.`. Wire name: `policyDescription`.
+    #[serde(rename = "policyDescription", skip_serializing_if = "Option::is_none")]
+    pub policy_description: Option<String>,
+    /// 集群中对应规则类型下被拦截的违规计数统计
+    ///
+    /// Example: `11`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub violations: Option<i64>,
+    /// 策略治理等级
+    ///
+    /// Example: `high`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
 }

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Number, Value};
 
 use super::ImportError;
+use super::merge;
 use super::metadata::{Api, DirEntry, Metadata, Parameter, Schema, truthy};
 use super::names::{self, Keys};
 use super::out::{self, Ordered};
@@ -111,8 +112,7 @@ pub fn convert(
     component_shapes.sort_by(|a, b| a.0.cmp(&b.0));
     cx.report.component_shapes = component_shapes.len();
 
-    let mut files = BTreeMap::new();
-    let mut members = count_shapes(&component_shapes);
+    let mut operations = Vec::with_capacity(meta.apis.len());
     for (action, api) in &meta.apis {
         let group = groups.get(action.as_str());
         let op = cx.operation(action, api, group)?;
@@ -125,10 +125,31 @@ pub fn convert(
                 .push(action.clone()),
             None => cx.report.note(Finding::NoGroup, format!("`{action}`")),
         }
+        operations.push(op);
+    }
+
+    // Inline structures several operations declare alike are declared once.
+    let (shared, merges) = merge::merge_alike_shapes(&mut operations, |name| {
+        cx.claim(name, &At::new(format!("shared shape `{name}`")))
+    });
+    for merge in &merges {
+        let replaced: Vec<String> = merge.replaced.iter().map(|n| format!("`{n}`")).collect();
+        cx.report.note(
+            Finding::MergedShapes,
+            format!("`{}` ← {}", merge.shared, replaced.join(", ")),
+        );
+    }
+    cx.report.merged_shapes = shared.len();
+    component_shapes.extend(shared);
+    component_shapes.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut files = BTreeMap::new();
+    let mut members = count_shapes(&component_shapes);
+    for op in &operations {
         cx.report.inline_shapes += op.shapes.0.len();
         members +=
             op.input.members.0.len() + op.output.members.0.len() + count_shapes(&op.shapes.0);
-        files.insert(format!("{action}.json"), out::render(&op));
+        files.insert(format!("{}.json", op.name), out::render(op));
     }
     cx.report.operations = meta.apis.len();
     cx.report.members = members;

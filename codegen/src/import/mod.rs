@@ -60,6 +60,13 @@
 //! nothing: `CreateClusterRequestWorkerDataDisks` is the item of `worker_data_disks`). Names
 //! are unique across the service: generated `<Action>Request`/`<Action>Response` names and
 //! hand-written shape names are avoided, and a taken name gets a number (reported).
+//! Inline structures that several operations declare alike (the same members, wire names,
+//! types, bindings, defaults, constraints and alike nested structures; documentation and
+//! examples aside) are declared once in `shapes.json` ([`merge`]), named after the longest
+//! ending their names share (`KubernetesConfig`, `ManagementAutoRepairPolicy`), else their
+//! common beginning; the shape keeps the first declaration's documentation and the report
+//! lists every merge. A node pool's structures are thus one type in the requests and answers
+//! of the node pool operations.
 //! Structure documentation is the object's description, else the member's.
 //!
 //! **Members**: the key is the snake_case wire name; `wire_name` is written when it differs.
@@ -94,6 +101,7 @@
 //! same hand-written names) give the same bytes; files are only written when they change.
 
 pub mod convert;
+pub mod merge;
 pub mod metadata;
 pub mod names;
 pub mod out;

@@ -23,6 +23,7 @@ pub enum Finding {
     SanitizedKey,
     RenamedKey,
     RenamedShape,
+    MergedShapes,
     SeveralMethods,
     RetiredDirectory,
     NoGroup,
@@ -51,6 +52,7 @@ impl Finding {
             Finding::SanitizedKey => "Sanitized member keys",
             Finding::RenamedKey => "Member keys renamed to stay unique",
             Finding::RenamedShape => "Shape names renamed to stay unique",
+            Finding::MergedShapes => "Inline structures declared once for several operations",
             Finding::SeveralMethods => "Operations with several HTTP methods",
             Finding::RetiredDirectory => "Operations deprecated by their directory",
             Finding::NoGroup => "Operations in no directory",
@@ -109,6 +111,9 @@ impl Finding {
             Finding::RenamedShape => {
                 "The name `<Action><Request|Response><Path>` (or `<Shape><Path>`) was already taken; a number was appended."
             }
+            Finding::MergedShapes => {
+                "These inline structures have the same members (keys, wire names, types, bindings, `required`, defaults, sensitivity, deprecation and constraints) and alike nested structures, so each group is one shape in `shapes.json`, named after the longest ending of the names it replaces. Documentation and examples do not count: the shape keeps those of the first name listed, and the others' wording is not kept."
+            }
             Finding::SeveralMethods => "The metadata lists several methods; the first one is used.",
             Finding::RetiredDirectory => {
                 "Listed in the directory 废弃 (deprecated) without `deprecated: true`; marked deprecated with the message \"Listed as deprecated (废弃) in the API metadata.\""
@@ -138,6 +143,8 @@ pub struct Report {
     pub metadata_file: String,
     pub operations: usize,
     pub component_shapes: usize,
+    /// Shapes of `shapes.json` that replace alike inline structures of several operations.
+    pub merged_shapes: usize,
     pub inline_shapes: usize,
     pub members: usize,
     pub groups: BTreeMap<String, Vec<String>>,
@@ -193,9 +200,10 @@ impl Report {
         out.push_str("## Counts\n\n");
         out.push_str(&format!("- operations: {}\n", self.operations));
         out.push_str(&format!(
-            "- shapes: {} ({} from `components.schemas` in `shapes.json` with their nested structures, {} declared with the operations)\n",
-            self.component_shapes + self.inline_shapes,
+            "- shapes: {} ({} from `components.schemas` in `shapes.json` with their nested structures, {} in `shapes.json` shared by operations that declare them alike, {} declared with the operations)\n",
+            self.component_shapes + self.merged_shapes + self.inline_shapes,
             self.component_shapes,
+            self.merged_shapes,
             self.inline_shapes
         ));
         out.push_str(&format!(

@@ -555,6 +555,74 @@ fn inline_names_avoid_hand_written_and_generated_names() {
     assert_eq!(c.report.findings[&Finding::RenamedShape].len(), 2);
 }
 
+#[test]
+fn alike_inline_structures_of_several_operations_become_one_shared_shape() {
+    // `config` (with its nested `policy`) is alike in all three, up to documentation and
+    // examples; the list operation's `limits` has another constraint, so it stays inline.
+    let config = |doc: &str, example: &str, max: u64| {
+        json!({ "type": "object", "description": doc, "properties": {
+            "enabled": { "type": "boolean", "description": doc, "example": example },
+            "limits": { "type": "array", "maxItems": max, "items": { "type": "string" } },
+            "policy": { "type": "object", "properties": { "mode": { "type": "string", "enum": ["a", "b"] } } }
+        } })
+    };
+    let get = |config: Value| {
+        json!({ "summary": "取。", "path": "/x", "methods": ["get"], "responses": { "200": { "schema": {
+            "type": "object", "properties": { "config": config } } } } })
+    };
+    let apis = json!({
+        "CreatePool": { "summary": "建。", "path": "/p", "methods": ["post"], "parameters": [
+            { "name": "body", "in": "body", "schema": { "type": "object", "properties": {
+                "config": config("配置。", "true", 5) } } } ] },
+        "DescribePool": get(config("配置，", "false", 5)),
+        "ListPools": get(config("配置。", "true", 9)),
+    });
+    let c = converted(&doc(
+        apis,
+        json!({}),
+        json!(["CreatePool", "DescribePool", "ListPools"]),
+    ));
+    assert_loadable(&c);
+    let shapes = file(&c, SHAPES_FILE);
+    let shared = &shapes["shapes"]["Config"];
+    assert_eq!(
+        shared["documentation"], "配置。",
+        "the first declaration's text"
+    );
+    assert_eq!(shared["members"]["policy"]["type"], "ConfigPolicy");
+    assert_eq!(
+        shapes["shapes"]["ConfigPolicy"]["members"]["mode"]["type"],
+        "string"
+    );
+
+    let create = file(&c, "CreatePool.json");
+    assert_eq!(create["input"]["members"]["config"]["type"], "Config");
+    assert!(create.get("shapes").is_none(), "{create}");
+    let describe = file(&c, "DescribePool.json");
+    assert_eq!(describe["output"]["members"]["config"]["type"], "Config");
+    let list = file(&c, "ListPools.json");
+    assert_eq!(
+        list["output"]["members"]["config"]["type"],
+        "ListPoolsResponseConfig"
+    );
+    // Its nested `policy` is alike, so the list operation uses the shared one.
+    assert_eq!(
+        list["shapes"]["ListPoolsResponseConfig"]["members"]["policy"]["type"],
+        "ConfigPolicy"
+    );
+    assert!(
+        list["shapes"]
+            .get("ListPoolsResponseConfigPolicy")
+            .is_none()
+    );
+
+    let merges = &c.report.findings[&Finding::MergedShapes];
+    assert_eq!(merges.len(), 2, "{merges:?}");
+    assert!(merges.contains("`Config` ← `CreatePoolRequestConfig`, `DescribePoolResponseConfig`"));
+    assert_eq!(c.report.merged_shapes, 2);
+    assert_eq!(c.report.inline_shapes, 1);
+}
+
 /// A scratch folder under the system temp dir, removed on drop.
 struct Scratch(PathBuf);
 

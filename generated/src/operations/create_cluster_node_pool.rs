@@ -52,7 +52,7 @@ pub struct CreateClusterNodePoolRequest {
     /// 节点池托管功能配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub management: Option<CreateClusterNodePoolRequestManagement>,
+    pub management: Option<crate::types::ClusterNodePoolRequestManagement>,
     /// 节点池伸缩组配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
@@ -60,15 +60,15 @@ pub struct CreateClusterNodePoolRequest {
     /// 节点配置
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub node_config: Option<CreateClusterNodePoolRequestNodeConfig>,
+    pub node_config: Option<crate::types::NodeConfig>,
     /// 集群相关配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub kubernetes_config: Option<CreateClusterNodePoolRequestKubernetesConfig>,
+    pub kubernetes_config: Option<crate::types::KubernetesConfig>,
     /// 加密计算集群配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub tee_config: Option<CreateClusterNodePoolRequestTeeConfig>,
+    pub tee_config: Option<crate::types::TeeConfig>,
     /// 【该字段已废弃】
     ///
     /// 边缘节点池配置。
@@ -76,7 +76,7 @@ pub struct CreateClusterNodePoolRequest {
     /// **Deprecated:** Deprecated in the API metadata.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub interconnect_config: Option<CreateClusterNodePoolRequestInterconnectConfig>,
+    pub interconnect_config: Option<crate::types::InterconnectConfig>,
     /// 【该字段已废弃，请使用desired_size代替】
     ///
     /// 节点池节点数量。
@@ -209,377 +209,6 @@ pub struct CreateClusterNodePoolRequestAutoScaling {
     /// Example: `5`. **Deprecated:** Deprecated in the API metadata.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eip_bandwidth: Option<i64>,
-}
-/// 【该字段已废弃】
-///
-/// 边缘节点池配置。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateClusterNodePoolRequestInterconnectConfig {
-    /// 【该字段已废弃】
-    ///
-    /// 边缘增强型节点池绑定的云企业网实例ID(CENID)。
-    ///
-    /// Example: `cen-ey9k9nfhz0f*******`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cen_id: Option<String>,
-    /// 【该字段已废弃】
-    ///
-    /// 边缘增强型节点池绑定的云连接网实例ID(CCNID)。
-    ///
-    /// Example: `ccn-qm5i0i0q9yi*******`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ccn_id: Option<String>,
-    /// 【该字段已废弃】
-    ///
-    /// 边缘增强型节点池绑定的云连接网实例所属的地域。
-    ///
-    /// Example: `cn-shanghai`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ccn_region_id: Option<String>,
-    /// 【该字段已废弃】
-    ///
-    /// 边缘增强型节点池的网络带宽，单位：Mbps。
-    ///
-    /// Example: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bandwidth: Option<i64>,
-    /// 【该字段已废弃】
-    ///
-    /// 边缘增强型节点池的购买时长，单位：月。
-    ///
-    /// Example: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub improved_period: Option<String>,
-}
-/// 集群相关配置。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateClusterNodePoolRequestKubernetesConfig {
-    /// 节点标签，为Kubernetes集群节点添加标签。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(nested)]
-    pub labels: Option<Vec<crate::types::Tag>>,
-    /// 污点配置。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(nested)]
-    pub taints: Option<Vec<crate::types::Taint>>,
-    /// 容器运行时。
-    ///
-    /// Example: `containerd`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub runtime: Option<String>,
-    /// 容器运行时版本。
-    ///
-    /// Example: `1.6.20`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub runtime_version: Option<String>,
-    /// 节点CPU管理策略。当集群版本在1.12.6及以上时支持以下两种策略：
-    ///
-    /// - `static`：允许为节点上具有某些资源特征Pod增强其CPU亲和性和独占性。
-    /// - `none`：表示启用现有的默认CPU亲和性方案。
-    ///
-    /// 默认值：`none`。
-    ///
-    /// Example: `none`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cpu_policy: Option<String>,
-    /// 节点自定义数据。
-    ///
-    /// Example: `dGhpcyBpcyBhIGV4YW1wbGU=`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_data: Option<String>,
-    /// 扩容后的节点是否可调度。
-    ///
-    /// Example: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub unschedulable: Option<bool>,
-    /// 是否在ECS节点上安装云监控，安装后可以在云监控控制台查看所创建ECS实例的监控信息，推荐开启。取值：
-    ///
-    /// - `true`：在ECS节点上安装云监控。
-    ///
-    /// - `false`：不在ECS节点上安装云监控。
-    ///
-    /// 默认值：`false`。
-    ///
-    /// Example: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cms_enabled: Option<bool>,
-    /// 节点名称由三部分组成：前缀 \+ 节点 IP \+ 后缀：
-    ///
-    /// - 前缀和后缀均可由“.”分隔的一个或多个部分构成，每个部分可以使用小写字母、数字和“-”，节点名称首尾必须为小写字母和数字；
-    /// - 节点 IP为完整的节点私网 IP 地址；
-    ///
-    /// 传参包含四个部分，由逗号分隔，例如：参数传入"customized,aliyun,ip,com"字符串（其中“customized”和"ip"为固定的字符串，aliyun为前缀，com为后缀），则节点的名称为：aliyun192.168.xxx.xxxcom。
-    ///
-    /// Example: `customized,aliyun,ip,com`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_name_mode: Option<String>,
-}
-/// 节点池托管功能配置。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateClusterNodePoolRequestManagement {
-    /// 是否开启节点池的托管功能，取值：
-    ///
-    /// - `true`：开启托管功能。
-    ///
-    /// - `false`：不开启托管功能，只有当enable=true时，其他相关配置才生效。
-    ///
-    /// 默认值：false。
-    ///
-    /// Example: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// 是否自动修复节点，仅当`enable=true`时生效。
-    ///
-    /// - `true`：自动修复。
-    ///
-    /// - `false`：不自动修复。
-    ///
-    /// 当`enable=true`时，默认值为`true`，当`enable=false`时，默认值为`false`
-    ///
-    /// Example: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_repair: Option<bool>,
-    /// 自动修复节点策略。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(nested)]
-    pub auto_repair_policy: Option<
-        CreateClusterNodePoolRequestManagementAutoRepairPolicy,
-    >,
-    /// 是否自动修复CVE漏洞，仅当`enable=true`时生效。
-    ///
-    /// - `true`：允许自动修复CVE。
-    /// - `false`：不允许自动修复CVE。
-    ///
-    /// 当`enable=true`时，默认值为`true`，当`enable=false`时，默认值为`false`
-    ///
-    /// Example: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_vul_fix: Option<bool>,
-    /// 自动修复CVE策略。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(nested)]
-    pub auto_vul_fix_policy: Option<
-        CreateClusterNodePoolRequestManagementAutoVulFixPolicy,
-    >,
-    /// 是否自动升级节点，仅当`enable=true`时生效。
-    /// - `true`：启用自动升级。
-    /// - `false`：不启用自动升级。
-    ///
-    /// 当`enable=true`时，默认值为`true`，当`enable=false`时，默认值为`false`
-    ///
-    /// Example: `true
-    /// `.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_upgrade: Option<bool>,
-    /// 自动升级节点策略。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(nested)]
-    pub auto_upgrade_policy: Option<
-        CreateClusterNodePoolRequestManagementAutoUpgradePolicy,
-    >,
-    /// 自动升级配置，仅当`enable=true`时生效。
-    ///
-    /// **Deprecated:** Deprecated in the API metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(nested)]
-    pub upgrade_config: Option<CreateClusterNodePoolRequestManagementUpgradeConfig>,
-}
-/// 自动修复节点策略。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateClusterNodePoolRequestManagementAutoRepairPolicy {
-    /// 是否允许重启节点，仅当`auto_repair=true`时生效。取值：
-    ///
-    /// - `true`：允许重启节点。
-    /// - `false`：不允许重启节点。
-    ///
-    /// 当`auto_repair=true`时，默认值为`true`，当`auto_repair=false`时，默认值为`false`
-    ///
-    /// Example: `true
-    /// `.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub restart_node: Option<bool>,
-}
-/// 自动升级节点策略。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateClusterNodePoolRequestManagementAutoUpgradePolicy {
-    /// 是否允许自动升级kubelet，仅当`auto_upgrade=true`时生效。取值：
-    /// - `true`：允许自动升级kubelet。
-    /// - `false`：不允许自动升级kubelet。
-    ///
-    /// 当`auto_upgrade=true`时，默认值为`true`，当`auto_upgrade=false`时，默认值为`false`
-    ///
-    /// Example: `true
-    /// `.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_upgrade_kubelet: Option<bool>,
-    /// 是否允许自动升级运行时，仅当`auto_upgrade=true`时生效。取值：
-    /// - `true`：允许自动升级运行时。
-    /// - `false`：不允许自动升级运行时。
-    ///
-    /// 默认值为`false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_upgrade_runtime: Option<bool>,
-    /// 是否允许自动升级操作系统，仅当`auto_upgrade=true`时生效。取值：
-    /// - `true`：允许自动升级操作系统。
-    /// - `false`：不允许自动升级操作系统。
-    ///
-    ///
-    /// 默认值为`false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_upgrade_os: Option<bool>,
-}
-/// 自动修复CVE策略。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateClusterNodePoolRequestManagementAutoVulFixPolicy {
-    /// 是否允许重启节点，仅当`auto_vul_fix=true`时生效。取值：
-    /// - `true`：允许重启节点。
-    /// - `false`：不允许重启节点。
-    ///
-    /// 当`auto_vul_fix=true`时，默认值为`false`，当`auto_vul_fix=false`时，默认值为`false`
-    ///
-    /// Example: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub restart_node: Option<bool>,
-    /// 允许自动修复的漏洞级别，以英文逗号分隔，例如：`asap,later`。支持的漏洞级别：
-    ///
-    /// - `asap`：高
-    /// - `later`：中
-    /// - `nntf`：低
-    ///
-    /// 当`auto_vul_fix=true`时，默认值为`asap`
-    ///
-    /// Example: `asap,nntf`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vul_level: Option<String>,
-}
-/// 自动升级配置，仅当`enable=true`时生效。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateClusterNodePoolRequestManagementUpgradeConfig {
-    /// 是否启用自动升级，取值：
-    ///
-    /// - `true`：启用自动升级。
-    ///
-    /// - `false`：不启用自动升级。
-    ///
-    /// ><danger>该字段已废弃，请使用上层的auto_upgrade替代></danger>
-    ///
-    /// Example: `false`. **Deprecated:** Deprecated in the API metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_upgrade: Option<bool>,
-    /// 额外节点数量。
-    ///
-    /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub surge: Option<i64>,
-    /// 额外节点比例， 和`surge`二选一。
-    ///
-    /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub surge_percentage: Option<i64>,
-    /// 最大不可用节点数量。
-    /// 取值范围：\[1,1000\]
-    ///
-    /// 默认值：1。
-    ///
-    /// Example: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_unavailable: Option<i64>,
-}
-/// 节点配置
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateClusterNodePoolRequestNodeConfig {
-    /// Kubelet参数配置。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(nested)]
-    pub kubelet_configuration: Option<crate::types::KubeletConfig>,
 }
 /// 节点池配置。
 #[derive(
@@ -721,9 +350,7 @@ pub struct CreateClusterNodePoolRequestScalingGroup {
     /// 当前单台抢占式实例规格市场价格区间配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub spot_price_limit: Option<
-        Vec<CreateClusterNodePoolRequestScalingGroupSpotPriceLimit>,
-    >,
+    pub spot_price_limit: Option<Vec<crate::types::ScalingGroupSpotPriceLimit>>,
     /// 操作系统镜像类型，和`platform`参数二选一，取值范围：
     ///
     /// - `AliyunLinux`：Alinux2镜像。
@@ -879,7 +506,7 @@ pub struct CreateClusterNodePoolRequestScalingGroup {
     /// 标签键不可以重复，最大长度为128个字符；标签键和标签值都不能以“aliyun”、“acs:”开头，或包含“https://”、“http://”。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub tags: Option<Vec<CreateClusterNodePoolRequestScalingGroupTags>>,
+    pub tags: Option<Vec<crate::types::Tags>>,
     /// 节点池期望节点数量。
     ///
     /// Example: `0`.
@@ -952,9 +579,7 @@ pub struct CreateClusterNodePoolRequestScalingGroup {
     /// 私有节点池配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub private_pool_options: Option<
-        CreateClusterNodePoolRequestScalingGroupPrivatePoolOptions,
-    >,
+    pub private_pool_options: Option<crate::types::ScalingGroupPrivatePoolOptions>,
     /// 节点池安全组ID，与`security_group_ids`二选一，推荐使用`security_group_ids`。
     ///
     /// Example: `sg-wz9a8g2mt6x5llu0****`. **Deprecated:** Deprecated in the API metadata.
@@ -975,102 +600,4 @@ pub struct CreateClusterNodePoolRequestScalingGroup {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
     pub instance_patterns: Option<Vec<crate::types::InstancePatterns>>,
-}
-/// 私有节点池配置。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateClusterNodePoolRequestScalingGroupPrivatePoolOptions {
-    /// 私有节点池ID。
-    ///
-    /// Example: `eap-bp67acfmxazb4****`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// 私有节点池类型，实例启动的私有池容量选项。弹性保障服务或容量预定服务在生效后会生成私有池容量，供实例启动时选择。取值：
-    /// - `Open`：开放模式。将自动匹配开放类型的私有池容量。如果没有符合条件的私有池容量，则使用公共池资源启动。
-    /// - `Target`：指定模式。使用指定的私有池容量启动实例，如果该私有池容量不可用，则实例会启动失败。
-    /// - `None`：不使用模式。实例启动将不使用私有池容量。
-    ///
-    /// Example: `Open`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub match_criteria: Option<String>,
-}
-/// 抢占实例市场价格区间配置，可为不同实例规格设置不同的价格区间。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateClusterNodePoolRequestScalingGroupSpotPriceLimit {
-    /// 抢占式实例规格。
-    ///
-    /// Example: `ecs.c6.large`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub instance_type: Option<String>,
-    /// 单台实例上限价格。
-    ///
-    /// Example: `0.39`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_limit: Option<String>,
-}
-/// 节点标签。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateClusterNodePoolRequestScalingGroupTags {
-    /// 标签的名称。
-    ///
-    /// Example: `node-k-1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// 标签值。
-    ///
-    /// Example: `node-v-1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-}
-/// 加密计算集群配置。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct CreateClusterNodePoolRequestTeeConfig {
-    /// 是否开启加密计算集群。
-    ///
-    /// Example: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tee_enable: Option<bool>,
 }

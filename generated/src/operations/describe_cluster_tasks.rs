@@ -59,7 +59,7 @@ pub struct DescribeClusterTasksRequest {
 pub struct DescribeClusterTasksResponse {
     /// 分页信息。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_info: Option<DescribeClusterTasksResponsePageInfo>,
+    pub page_info: Option<crate::types::PageInfo2>,
     /// 任务数组。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<DescribeClusterTasksResponseTasks>>,
@@ -68,27 +68,6 @@ pub struct DescribeClusterTasksResponse {
     /// Example: `0527ac9a-c899-4341-a21a-xxxxxxxxx`. Wire name: `requestId`.
     #[serde(rename = "requestId", skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
-}
-/// 分页信息。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DescribeClusterTasksResponsePageInfo {
-    /// 每页数量。
-    ///
-    /// Example: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i64>,
-    /// 页数。
-    ///
-    /// Example: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_number: Option<i64>,
-    /// 结果总数。
-    ///
-    /// Example: `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i64>,
 }
 /// 任务详情。
 #[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]

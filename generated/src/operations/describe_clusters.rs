@@ -130,7 +130,7 @@ pub struct DescribeClustersResponseBody {
     pub subnet_cidr: Option<String>,
     /// 集群标签。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<DescribeClustersResponseBodyTags>>,
+    pub tags: Option<Vec<crate::types::Tags>>,
     /// 集群更新时间。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
@@ -149,16 +149,4 @@ pub struct DescribeClustersResponseBody {
     /// 集群所在Region内的区域ID。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
-}
-/// 集群标签。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DescribeClustersResponseBodyTags {
-    /// 标签名。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// 标签值。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
 }

@@ -106,7 +106,7 @@ pub struct DescribeClustersV1Response {
     pub clusters: Option<Vec<DescribeClustersV1ResponseClusters>>,
     /// 分页信息。
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_info: Option<DescribeClustersV1ResponsePageInfo>,
+    pub page_info: Option<crate::types::Page>,
 }
 /// 集群实例。
 #[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
@@ -305,25 +305,4 @@ pub struct DescribeClustersV1ResponseClusters {
     /// 集群维护窗口，该功能只在专业托管版中生效。
     #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_window: Option<crate::types::MaintenanceWindow>,
-}
-/// 分页信息。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DescribeClustersV1ResponsePageInfo {
-    /// 分页数。
-    ///
-    /// Example: `3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_number: Option<i32>,
-    /// 单页大小。
-    ///
-    /// Example: `20`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub page_size: Option<i32>,
-    /// 结果总数。
-    ///
-    /// Example: `50`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub total_count: Option<i32>,
 }

@@ -147,42 +147,10 @@ pub struct DescribePolicyGovernanceInClusterResponseOnState {
 pub struct DescribePolicyGovernanceInClusterResponseTotalViolations {
     /// 被拦截的不同治理等级的违规计数统计
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub deny: Option<DescribePolicyGovernanceInClusterResponseTotalViolationsDeny>,
+    pub deny: Option<crate::types::TotalViolations>,
     /// 告警模式下不同治理等级的违规计数统计
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warn: Option<DescribePolicyGovernanceInClusterResponseTotalViolationsWarn>,
-}
-/// 被拦截的不同治理等级的违规计数统计
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DescribePolicyGovernanceInClusterResponseTotalViolationsDeny {
-    /// 策略治理等级
-    ///
-    /// Example: `high`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// 被拦截的事件计数
-    ///
-    /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub violations: Option<i64>,
-}
-/// 告警模式下不同治理等级的违规计数统计
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DescribePolicyGovernanceInClusterResponseTotalViolationsWarn {
-    /// 策略治理等级
-    ///
-    /// Example: `low`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-    /// 告警的事件计数
-    ///
-    /// Example: `5`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub violations: Option<i64>,
+    pub warn: Option<crate::types::TotalViolations>,
 }
 /// 集群中针对不同策略类型的拦截和告警的审计计数统计列表
 #[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
@@ -191,60 +159,8 @@ pub struct DescribePolicyGovernanceInClusterResponseTotalViolationsWarn {
 pub struct DescribePolicyGovernanceInClusterResponseViolations {
     /// 被拦截的不同策略类型的审计计数
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub deny: Option<DescribePolicyGovernanceInClusterResponseViolationsDeny>,
+    pub deny: Option<crate::types::Violations>,
     /// 告警模式下不同治理等级的违规计数统计
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub warn: Option<DescribePolicyGovernanceInClusterResponseViolationsWarn>,
-}
-/// 被拦截的不同策略类型的审计计数
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DescribePolicyGovernanceInClusterResponseViolationsDeny {
-    /// 策略名称
-    ///
-    /// Example: `policy-gatekeeper-ackallowedrepos`. Wire name: `policyName`.
-    #[serde(rename = "policyName", skip_serializing_if = "Option::is_none")]
-    pub policy_name: Option<String>,
-    /// 策略描述
-    ///
-    /// Example: `Requires container images to begin with a repo string from a specified list.`. Wire name: `policyDescription`.
-    #[serde(rename = "policyDescription", skip_serializing_if = "Option::is_none")]
-    pub policy_description: Option<String>,
-    /// 集群中对应规则类型下被拦截的违规计数统计
-    ///
-    /// Example: `11`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub violations: Option<i64>,
-    /// 策略治理等级
-    ///
-    /// Example: `high`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
-}
-/// 告警模式下不同治理等级的违规计数统计
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DescribePolicyGovernanceInClusterResponseViolationsWarn {
-    /// 策略名称
-    ///
-    /// Example: `policy-gatekeeper-ackpspcapabilities`. Wire name: `policyName`.
-    #[serde(rename = "policyName", skip_serializing_if = "Option::is_none")]
-    pub policy_name: Option<String>,
-    /// 策略描述
-    ///
-    /// Example: `Controls Linux capabilities.`. Wire name: `policyDescription`.
-    #[serde(rename = "policyDescription", skip_serializing_if = "Option::is_none")]
-    pub policy_description: Option<String>,
-    /// 集群中对应规则类型下被告警的违规计数统计
-    ///
-    /// Example: `81`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub violations: Option<i64>,
-    /// 策略治理等级
-    ///
-    /// Example: `high`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<String>,
+    pub warn: Option<crate::types::Violations>,
 }

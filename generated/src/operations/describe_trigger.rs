@@ -3,7 +3,6 @@
 //! `DescribeTrigger`: 查询指定的触发器。
 #![allow(clippy::duplicated_attributes)]
 use acs_macros::{Builder, Operation, Validate, WireDeserialize};
-use acs_runtime::Sensitive;
 use serde::Serialize;
 /// 查询指定的触发器。
 ///
@@ -85,58 +84,5 @@ pub struct DescribeTriggerRequest {
 #[non_exhaustive]
 pub struct DescribeTriggerResponse {
     /// 触发器查询结果详情列表。
-    pub body: Option<Vec<DescribeTriggerResponseBody>>,
-}
-/// 触发器详情。
-#[derive(Clone, Debug, Default, PartialEq, Serialize, WireDeserialize)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct DescribeTriggerResponseBody {
-    /// 触发器ID。
-    ///
-    /// Example: `1234`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// 触发器名称。
-    ///
-    /// Example: `test`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// 集群ID。
-    ///
-    /// Example: `c259f563386444ebb8d7****`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cluster_id: Option<String>,
-    /// 触发器项目名称。
-    ///
-    /// 由应用所在命名空间及应用名称组成，格式为`${namespace}/${name}`，取值示例：default/test-app。
-    ///
-    /// Example: `default/test-app`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub project_id: Option<String>,
-    /// 触发器类型。
-    ///
-    /// 取值：
-    ///
-    /// - `deployment`：针对无状态应用的触发器。
-    ///
-    /// - `application`：针对应用中心应用的触发器。
-    ///
-    /// 默认值：`deployment`。
-    ///
-    /// Example: `deployment`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// 触发器行为，取值：
-    ///
-    /// `redeploy`: 重新部署project_id中定义的资源。
-    ///
-    /// Example: `redeploy`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// Token信息。
-    ///
-    /// Example: `eyJhbGci***`. Sensitive: `Debug` output shows `******` instead of the value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<Sensitive<String>>,
+    pub body: Option<Vec<crate::types::TriggerResponseBody>>,
 }

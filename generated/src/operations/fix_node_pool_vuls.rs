@@ -61,7 +61,7 @@ pub struct FixNodePoolVulsRequest {
     /// 轮转修复策略。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub rollout_policy: Option<FixNodePoolVulsRequestRolloutPolicy>,
+    pub rollout_policy: Option<crate::types::Policy>,
     /// 是否允许重启。
     ///
     /// Example: `true`.
@@ -78,24 +78,4 @@ pub struct FixNodePoolVulsResponse {
     /// Example: `T-60fea8ad2e277f087900****`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-}
-/// 轮转修复策略。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct FixNodePoolVulsRequestRolloutPolicy {
-    /// 轮转修复时的最大并行度，最小值为1，最大值为节点池节点数量。
-    ///
-    /// Example: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_parallelism: Option<i64>,
 }

@@ -59,7 +59,7 @@ pub struct ModifyClusterNodePoolRequest {
     /// 托管节点池配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub management: Option<ModifyClusterNodePoolRequestManagement>,
+    pub management: Option<crate::types::ClusterNodePoolRequestManagement>,
     /// 扩容组配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
@@ -71,7 +71,7 @@ pub struct ModifyClusterNodePoolRequest {
     /// 加密计算集群配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub tee_config: Option<ModifyClusterNodePoolRequestTeeConfig>,
+    pub tee_config: Option<crate::types::TeeConfig>,
     /// 同步更新节点标签及污点。
     ///
     /// Example: `true`.
@@ -242,215 +242,6 @@ pub struct ModifyClusterNodePoolRequestKubernetesConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cms_enabled: Option<bool>,
 }
-/// 托管节点池配置。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyClusterNodePoolRequestManagement {
-    /// 是否开启托管节点池，取值：
-    ///
-    /// - `true`：开启托管节点池。
-    /// - `false`：不开启托管节点池，只有当`enable=true`时，其他相关配置才生效。
-    ///
-    /// 默认值：`false`。
-    ///
-    /// Example: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enable: Option<bool>,
-    /// 是否自动修复，仅当`enable=true`时生效。取值：
-    ///
-    /// - `true`：自动修复。
-    /// - `false`：不自动修复。
-    ///
-    /// 默认值：`true`。
-    ///
-    /// Example: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_repair: Option<bool>,
-    /// 自动修复节点策略。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(nested)]
-    pub auto_repair_policy: Option<
-        ModifyClusterNodePoolRequestManagementAutoRepairPolicy,
-    >,
-    /// 是否自动修复CVE，取值：
-    ///
-    /// - `true`：允许自动修复CVE。
-    /// - `false`：不允许自动修复CVE。
-    ///
-    /// Example: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_vul_fix: Option<bool>,
-    /// 自动修复CVE策略。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(nested)]
-    pub auto_vul_fix_policy: Option<
-        ModifyClusterNodePoolRequestManagementAutoVulFixPolicy,
-    >,
-    /// 是否启用自动升级，取值：
-    ///
-    /// - `true`：启用自动升级。
-    /// - `false`：不启用自动升级。
-    ///
-    /// Example: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_upgrade: Option<bool>,
-    /// 自动升级策略。
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(nested)]
-    pub auto_upgrade_policy: Option<
-        ModifyClusterNodePoolRequestManagementAutoUpgradePolicy,
-    >,
-    /// 自动升级配置，仅当`enable=true`时生效。
-    ///
-    /// **Deprecated:** Deprecated in the API metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[validate(nested)]
-    pub upgrade_config: Option<ModifyClusterNodePoolRequestManagementUpgradeConfig>,
-}
-/// 自动修复节点策略。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyClusterNodePoolRequestManagementAutoRepairPolicy {
-    /// 是否允许重启节点，取值：
-    ///
-    /// - `true`：允许重启节点。
-    /// - `false`：不允许重启节点。
-    ///
-    /// Example: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub restart_node: Option<bool>,
-}
-/// 自动升级策略。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyClusterNodePoolRequestManagementAutoUpgradePolicy {
-    /// 是否允许自动升级kubelet，取值：
-    ///
-    /// - `true`：允许自动升级kubelet。
-    /// - `false`：不允许自动升级kubelet。
-    ///
-    /// Example: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_upgrade_kubelet: Option<bool>,
-    /// 是否允许自动升级运行时，仅当`auto_upgrade=true`时生效。取值：
-    /// - `true`：允许自动升级运行时。
-    /// - `false`：不允许自动升级运行时。
-    ///
-    /// 默认值为`false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_upgrade_runtime: Option<bool>,
-    /// 是否允许自动升级操作系统，仅当`auto_upgrade=true`时生效。取值：
-    /// - `true`：允许自动升级操作系统。
-    /// - `false`：不允许自动升级操作系统。
-    ///
-    /// 默认值为`false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_upgrade_os: Option<bool>,
-}
-/// 自动修复CVE策略。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyClusterNodePoolRequestManagementAutoVulFixPolicy {
-    /// 是否允许重启节点，取值：
-    ///
-    /// - `true`：允许重启节点。
-    /// - `false`：不允许重启节点。
-    ///
-    /// Example: `true`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub restart_node: Option<bool>,
-    /// 允许自动修复的漏洞级别，以逗号分隔。
-    ///
-    /// Example: `asap,nntf`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vul_level: Option<String>,
-}
-/// 自动升级配置，仅当`enable=true`时生效。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyClusterNodePoolRequestManagementUpgradeConfig {
-    /// 是否启用自动升级：
-    ///
-    /// - true：启用。
-    /// - false：不启用。
-    ///
-    /// 默认值：`true`。
-    ///
-    /// Example: `true`. **Deprecated:** Deprecated in the API metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auto_upgrade: Option<bool>,
-    /// 额外节点数量。升级的时候节点会不可用，您可以创建额外节点补偿集群的负载。
-    ///
-    /// > 建议创建的额外节点不超过当前的节点数。
-    ///
-    /// Example: `5`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub surge: Option<i64>,
-    /// 额外节点比例，和`surge`二选一。
-    ///
-    /// Example: `0`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub surge_percentage: Option<i64>,
-    /// 最大不可用节点数量。
-    ///
-    /// 取值范围：\[1,1000\]
-    ///
-    /// 默认值：1。
-    ///
-    /// Example: `1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_unavailable: Option<i64>,
-}
 /// 节点池配置。
 #[derive(
     Clone,
@@ -557,9 +348,7 @@ pub struct ModifyClusterNodePoolRequestScalingGroup {
     /// 抢占实例市场价格区间配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub spot_price_limit: Option<
-        Vec<ModifyClusterNodePoolRequestScalingGroupSpotPriceLimit>,
-    >,
+    pub spot_price_limit: Option<Vec<crate::types::ScalingGroupSpotPriceLimit>>,
     /// 操作系统发行版类型，推荐使用该字段指定节点操作系统。取值：
     ///
     /// - `AliyunLinux`：Alinux2镜像。
@@ -736,9 +525,7 @@ pub struct ModifyClusterNodePoolRequestScalingGroup {
     /// 私有节点池配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub private_pool_options: Option<
-        ModifyClusterNodePoolRequestScalingGroupPrivatePoolOptions,
-    >,
+    pub private_pool_options: Option<crate::types::ScalingGroupPrivatePoolOptions>,
     /// 操作系统平台。取值：
     ///
     /// - `AliyunLinux`
@@ -753,88 +540,4 @@ pub struct ModifyClusterNodePoolRequestScalingGroup {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
     pub instance_patterns: Option<Vec<crate::types::InstancePatterns>>,
-}
-/// 私有节点池配置。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyClusterNodePoolRequestScalingGroupPrivatePoolOptions {
-    /// 私有节点池ID。
-    ///
-    /// Example: `eap-bp67acfmxazb4****`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// 私有节点池类型，实例启动的私有池容量选项。弹性保障服务或容量预定服务在生效后会生成私有池容量，供实例启动时选择。取值：
-    /// - `Open`：开放模式。将自动匹配开放类型的私有池容量。如果没有符合条件的私有池容量，则使用公共池资源启动。
-    /// - `Target`：指定模式。使用指定的私有池容量启动实例，如果该私有池容量不可用，则实例会启动失败。
-    /// - `None`：不使用模式。实例启动将不使用私有池容量。
-    ///
-    /// Example: `Open`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub match_criteria: Option<String>,
-}
-/// 抢占实例市场价格区间配置。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyClusterNodePoolRequestScalingGroupSpotPriceLimit {
-    /// 抢占式实例规格。
-    ///
-    /// Example: `ecs.c6.large`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub instance_type: Option<String>,
-    /// 单台实例上限价格。
-    ///
-    /// \<props="china">单位：元/小时。
-    ///
-    /// \</props>
-    ///
-    /// \<props="intl">单位：美元/小时。\</props>
-    ///
-    /// Example: `0.39`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub price_limit: Option<String>,
-}
-/// 加密计算集群配置。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyClusterNodePoolRequestTeeConfig {
-    /// 是否开启加密计算集群，取值：
-    ///
-    /// - `true`：开启。
-    /// - `false`：不开启。
-    ///
-    /// 默认值：`false`。
-    ///
-    /// Example: `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tee_enable: Option<bool>,
 }

@@ -56,7 +56,7 @@ pub struct ModifyNodePoolNodeConfigRequest {
     /// 轮转配置。
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
-    pub rolling_policy: Option<ModifyNodePoolNodeConfigRequestRollingPolicy>,
+    pub rolling_policy: Option<crate::types::Policy>,
     /// (no description in the metadata)
     #[serde(skip_serializing_if = "Option::is_none")]
     #[validate(nested)]
@@ -100,24 +100,4 @@ pub struct ModifyNodePoolNodeConfigRequestOsConfig {
     /// (no description in the metadata)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sysctl: Option<std::collections::BTreeMap<String, serde_json::Value>>,
-}
-/// 轮转配置。
-#[derive(
-    Clone,
-    Debug,
-    Default,
-    PartialEq,
-    Serialize,
-    WireDeserialize,
-    Validate,
-    Builder
-)]
-#[serde(default)]
-#[non_exhaustive]
-pub struct ModifyNodePoolNodeConfigRequestRollingPolicy {
-    /// 最大不可用节点数。
-    ///
-    /// Example: `3`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_parallelism: Option<i64>,
 }
