@@ -44,13 +44,34 @@ pub fn merge_alike_shapes(
         return (Vec::new(), Vec::new());
     }
 
-    let groups: Vec<(Vec<String>, String)> = groups
+    let mut groups: Vec<(Vec<String>, String)> = groups
         .into_iter()
         .filter_map(|group| {
             let name = shared_name(&group, &operation_of)?;
             Some((group, name))
         })
         .collect();
+    // A shared shape must not name a shape that stays in an operation's file: a group whose
+    // structures contain one stays inline too, until no group does.
+    let inline: BTreeMap<&str, &out::Shape> = operations
+        .iter()
+        .flat_map(|op| op.shapes.0.iter().map(|(n, s)| (n.as_str(), s)))
+        .collect();
+    loop {
+        let merged: BTreeSet<String> = groups
+            .iter()
+            .flat_map(|(group, _)| group.iter().cloned())
+            .collect();
+        let before = groups.len();
+        groups.retain(|(group, _)| {
+            nested_shapes(inline[group[0].as_str()])
+                .iter()
+                .all(|n| !inline.contains_key(n.as_str()) || merged.contains(n))
+        });
+        if groups.len() == before {
+            break;
+        }
+    }
     let mut renamed = BTreeMap::new();
     let mut merges = Vec::new();
     for (group, name) in &groups {
@@ -245,6 +266,24 @@ fn pascal_words(text: &str) -> Vec<&str> {
     words
 }
 
+/// The shape types `shape`'s members name (directly, or as list items and map values).
+fn nested_shapes(shape: &out::Shape) -> Vec<String> {
+    fn item_types(item: &out::Item, out: &mut Vec<String>) {
+        out.push(item.ty.clone());
+        for nested in [&item.items, &item.values].into_iter().flatten() {
+            item_types(nested, out);
+        }
+    }
+    let mut types = Vec::new();
+    for (_, member) in &shape.members.0 {
+        types.push(member.ty.clone());
+        for item in [&member.items, &member.values].into_iter().flatten() {
+            item_types(item, &mut types);
+        }
+    }
+    types
+}
+
 /// Renames the shape types of `members` (and of their list items and map values).
 fn rename_in(members: &mut Ordered<out::Member>, renamed: &BTreeMap<String, String>) {
     for (_, member) in &mut members.0 {
@@ -274,6 +313,113 @@ fn rename_type(ty: &mut String, renamed: &BTreeMap<String, String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An operation whose answer is its first shape, with `shapes` as (name, members of the
+    /// given types).
+    fn operation(name: &str, shapes: &[(&str, &[(&str, &str)])]) -> out::OperationFile {
+        let members = |list: &[(&str, &str)]| {
+            Ordered(
+                list.iter()
+                    .map(|(key, ty)| {
+                        let member = out::Member {
+                            ty: (*ty).to_owned(),
+                            documentation: "d".to_owned(),
+                            ..out::Member::default()
+                        };
+                        ((*key).to_owned(), member)
+                    })
+                    .collect(),
+            )
+        };
+        out::OperationFile {
+            schema: out::OPERATION_SCHEMA,
+            format_version: 1,
+            name: name.to_owned(),
+            group: None,
+            documentation: "d".to_owned(),
+            source: "s".to_owned(),
+            http: out::Http {
+                method: "GET".to_owned(),
+                path: "/".to_owned(),
+                body: None,
+            },
+            idempotent: true,
+            outcome_check: None,
+            deprecated: None,
+            input: out::Structure::default(),
+            output: out::Structure {
+                members: members(&[("answer", shapes[0].0)]),
+            },
+            shapes: Ordered(
+                shapes
+                    .iter()
+                    .map(|(shape, list)| {
+                        let shape_value = out::Shape {
+                            kind: "structure",
+                            documentation: "d".to_owned(),
+                            members: members(list),
+                        };
+                        ((*shape).to_owned(), shape_value)
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    #[test]
+    fn a_structure_whose_nested_structure_stays_inline_stays_inline_too() {
+        // The nested structures are alike but share no name to give them; their parents
+        // would share `X`, and must not name a shape of an operation's file.
+        let mut operations = vec![
+            operation(
+                "A",
+                &[
+                    ("AResponseX", &[("n", "AResponseX9")]),
+                    ("AResponseX9", &[("v", "string")]),
+                ],
+            ),
+            operation(
+                "B",
+                &[
+                    ("BResponseX", &[("n", "BResponseY1")]),
+                    ("BResponseY1", &[("v", "string")]),
+                ],
+            ),
+        ];
+        let (shared, merges) = merge_alike_shapes(&mut operations, str::to_owned);
+        assert!(shared.is_empty() && merges.is_empty(), "{merges:?}");
+        assert_eq!(operations[0].shapes.0.len(), 2);
+        assert_eq!(operations[1].shapes.0.len(), 2);
+    }
+
+    #[test]
+    fn alike_structures_move_and_every_reference_follows() {
+        let mut operations = vec![
+            operation(
+                "A",
+                &[
+                    ("AResponseX", &[("n", "AResponseXItem")]),
+                    ("AResponseXItem", &[("v", "string")]),
+                ],
+            ),
+            operation(
+                "B",
+                &[
+                    ("BResponseX", &[("n", "BResponseXItem")]),
+                    ("BResponseXItem", &[("v", "string")]),
+                ],
+            ),
+        ];
+        let (shared, merges) = merge_alike_shapes(&mut operations, str::to_owned);
+        let names: Vec<&str> = shared.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["X", "XItem"]);
+        assert_eq!(shared[0].1.members.0[0].1.ty, "XItem");
+        assert_eq!(merges.len(), 2);
+        for op in &operations {
+            assert!(op.shapes.is_empty());
+            assert_eq!(op.output.members.0[0].1.ty, "X");
+        }
+    }
 
     #[test]
     fn words_start_at_upper_case_letters() {
