@@ -39,7 +39,11 @@ pub fn merge_alike_shapes(
                 .map(|(name, _)| (name.clone(), op.name.clone()))
         })
         .collect();
-    let groups = alike_groups(operations);
+    let inline: BTreeMap<&str, &out::Shape> = operations
+        .iter()
+        .flat_map(|op| op.shapes.0.iter().map(|(n, s)| (n.as_str(), s)))
+        .collect();
+    let groups = alike_groups(operations, &inline);
     if groups.is_empty() {
         return (Vec::new(), Vec::new());
     }
@@ -53,10 +57,6 @@ pub fn merge_alike_shapes(
         .collect();
     // A shared shape must not name a shape that stays in an operation's file: a group whose
     // structures contain one stays inline too, until no group does.
-    let inline: BTreeMap<&str, &out::Shape> = operations
-        .iter()
-        .flat_map(|op| op.shapes.0.iter().map(|(n, s)| (n.as_str(), s)))
-        .collect();
     loop {
         let merged: BTreeSet<String> = groups
             .iter()
@@ -116,13 +116,12 @@ pub fn merge_alike_shapes(
 
 /// The groups of two or more inline shapes that are alike, each in declaration order
 /// (operations, then shapes, by name), ordered by their first name.
-fn alike_groups(operations: &[out::OperationFile]) -> Vec<Vec<String>> {
-    let inline: BTreeMap<&str, &out::Shape> = operations
-        .iter()
-        .flat_map(|op| op.shapes.0.iter().map(|(n, s)| (n.as_str(), s)))
-        .collect();
+fn alike_groups(
+    operations: &[out::OperationFile],
+    inline: &BTreeMap<&str, &out::Shape>,
+) -> Vec<Vec<String>> {
     let mut keys = Keys {
-        inline: &inline,
+        inline,
         done: BTreeMap::new(),
         visiting: BTreeSet::new(),
     };
