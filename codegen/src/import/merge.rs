@@ -365,25 +365,23 @@ mod tests {
         }
     }
 
+    /// Operation `action` answering `<action>ResponseX`, whose member `n` is the structure
+    /// `child` of one string.
+    fn parent_and_child(action: &str, child: &str) -> out::OperationFile {
+        let parent = format!("{action}ResponseX");
+        operation(
+            action,
+            &[(&parent, &[("n", child)]), (child, &[("v", "string")])],
+        )
+    }
+
     #[test]
     fn a_structure_whose_nested_structure_stays_inline_stays_inline_too() {
         // The nested structures are alike but share no name to give them; their parents
         // would share `X`, and must not name a shape of an operation's file.
         let mut operations = vec![
-            operation(
-                "A",
-                &[
-                    ("AResponseX", &[("n", "AResponseX9")]),
-                    ("AResponseX9", &[("v", "string")]),
-                ],
-            ),
-            operation(
-                "B",
-                &[
-                    ("BResponseX", &[("n", "BResponseY1")]),
-                    ("BResponseY1", &[("v", "string")]),
-                ],
-            ),
+            parent_and_child("A", "AResponseX9"),
+            parent_and_child("B", "BResponseY1"),
         ];
         let (shared, merges) = merge_alike_shapes(&mut operations, str::to_owned);
         assert!(shared.is_empty() && merges.is_empty(), "{merges:?}");
@@ -394,20 +392,8 @@ mod tests {
     #[test]
     fn alike_structures_move_and_every_reference_follows() {
         let mut operations = vec![
-            operation(
-                "A",
-                &[
-                    ("AResponseX", &[("n", "AResponseXItem")]),
-                    ("AResponseXItem", &[("v", "string")]),
-                ],
-            ),
-            operation(
-                "B",
-                &[
-                    ("BResponseX", &[("n", "BResponseXItem")]),
-                    ("BResponseXItem", &[("v", "string")]),
-                ],
-            ),
+            parent_and_child("A", "AResponseXItem"),
+            parent_and_child("B", "BResponseXItem"),
         ];
         let (shared, merges) = merge_alike_shapes(&mut operations, str::to_owned);
         let names: Vec<&str> = shared.iter().map(|(n, _)| n.as_str()).collect();
