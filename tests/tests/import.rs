@@ -97,3 +97,43 @@ fn the_whole_api_loads_and_every_operation_is_generated() {
     );
     assert!(nodes.pagination.is_some());
 }
+
+/// Structures that several operations declare alike are one type, so what a describe
+/// operation answers goes back into a request as it is.
+#[test]
+fn a_described_node_pool_config_is_sent_back_in_a_create_request() {
+    use acs_cs20151215::operations::create_cluster_node_pool::CreateClusterNodePoolRequest;
+    use acs_cs20151215::operations::describe_cluster_node_pool_detail::DescribeClusterNodePoolDetailResponse;
+    use acs_cs20151215::types::{KubernetesConfig, TeeConfig};
+    use acs_runtime::Validate as _;
+    use acs_runtime::operation::Operation as _;
+
+    let config = serde_json::json!({
+        "runtime": "containerd",
+        "runtime_version": "1.6.20",
+        "cpu_policy": "none",
+        "labels": [{ "key": "team", "value": "a" }],
+        "unschedulable": false
+    });
+    let answer: DescribeClusterNodePoolDetailResponse = serde_json::from_value(
+        serde_json::json!({ "kubernetes_config": config, "tee_config": { "tee_enable": true } }),
+    )
+    .expect("the answer parses");
+    let kubernetes: KubernetesConfig = answer.kubernetes_config.clone().expect("present");
+    let tee: TeeConfig = answer.tee_config.clone().expect("present");
+
+    let request = CreateClusterNodePoolRequest::builder()
+        .cluster_id("c1")
+        .kubernetes_config(kubernetes)
+        .tee_config(tee)
+        .build()
+        .expect("a valid request");
+    request.validate().expect("valid");
+    let body: serde_json::Value =
+        serde_json::from_slice(&request.body().unwrap().expect("a JSON body")).unwrap();
+    assert_eq!(body["kubernetes_config"], config);
+    assert_eq!(
+        body["tee_config"],
+        serde_json::json!({ "tee_enable": true })
+    );
+}
