@@ -110,41 +110,48 @@ pub fn acs3_floor(
 /// A scheme's floor for one signed request: the texts the scheme hashes and MACs, of the
 /// lengths the client's are, taken from a request the client signed.
 #[derive(Clone, Debug)]
-pub struct Floor {
-    scheme: SignatureScheme,
-    canonical_request: String,
-    string_to_sign: String,
+pub enum Floor {
+    RoaV1 {
+        string_to_sign: String,
+    },
+    Acs3 {
+        canonical_request: String,
+        string_to_sign: String,
+    },
 }
 
 impl Floor {
     /// The floor of `scheme` for `signed`, a request the client signed with `scheme`.
     pub fn of(signed: &HttpRequest, scheme: SignatureScheme) -> Self {
-        let (canonical_request, string_to_sign) = match scheme {
-            SignatureScheme::RoaV1 => (String::new(), roa_v1_string_to_sign(signed)),
+        match scheme {
+            SignatureScheme::RoaV1 => Floor::RoaV1 {
+                string_to_sign: roa_v1_string_to_sign(signed),
+            },
             SignatureScheme::Acs3HmacSha256 => {
-                let canonical = acs3_canonical_request(signed, &acs3_signed_header_names(signed));
-                let string_to_sign = acs3_string_to_sign(&canonical);
-                (canonical, string_to_sign)
+                let canonical_request =
+                    acs3_canonical_request(signed, &acs3_signed_header_names(signed));
+                Floor::Acs3 {
+                    string_to_sign: acs3_string_to_sign(&canonical_request),
+                    canonical_request,
+                }
             }
-        };
-        Self {
-            scheme,
-            canonical_request,
-            string_to_sign,
         }
     }
 
     /// The floor's work for `request`: [`roa_v1_floor`] or [`acs3_floor`]. Returns the
     /// number of bytes produced, so that the work cannot be optimized away.
     pub fn run(&self, request: &ScaleOutClusterRequest) -> usize {
-        match self.scheme {
-            SignatureScheme::RoaV1 => {
-                let (body, mac) = roa_v1_floor(request, &self.string_to_sign);
+        match self {
+            Floor::RoaV1 { string_to_sign } => {
+                let (body, mac) = roa_v1_floor(request, string_to_sign);
                 body.len() + mac.len()
             }
-            SignatureScheme::Acs3HmacSha256 => {
+            Floor::Acs3 {
+                canonical_request,
+                string_to_sign,
+            } => {
                 let (body, body_hash, canonical_hash, mac) =
-                    acs3_floor(request, &self.canonical_request, &self.string_to_sign);
+                    acs3_floor(request, canonical_request, string_to_sign);
                 body.len() + body_hash.len() + canonical_hash.len() + mac.len()
             }
         }

@@ -57,6 +57,9 @@ struct Options {
     sides: Vec<String>,
 }
 
+/// The sides, by [`Side::key`], in the order they are measured.
+const SIDES: [&str; 3] = ["raw", "floor", "client"];
+
 fn parse_options() -> Result<Options, String> {
     let mut options = Options {
         concurrency: vec![1, 16, 64],
@@ -67,7 +70,7 @@ fn parse_options() -> Result<Options, String> {
         raw_timeouts: true,
         soak_seconds: 120,
         soak_concurrency: 16,
-        sides: ["raw", "floor", "client"].map(String::from).to_vec(),
+        sides: SIDES.map(String::from).to_vec(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -101,11 +104,7 @@ fn parse_options() -> Result<Options, String> {
             }
             "--sides" => {
                 options.sides = value()?.split(',').map(|s| s.trim().to_owned()).collect();
-                if let Some(unknown) = options
-                    .sides
-                    .iter()
-                    .find(|s| !["raw", "floor", "client"].contains(&s.as_str()))
-                {
+                if let Some(unknown) = options.sides.iter().find(|s| !SIDES.contains(&s.as_str())) {
                     return Err(format!("{flag}: unknown side `{unknown}`"));
                 }
             }

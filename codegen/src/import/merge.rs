@@ -43,12 +43,7 @@ pub fn merge_alike_shapes(
         .iter()
         .flat_map(|op| op.shapes.0.iter().map(|(n, s)| (n.as_str(), s)))
         .collect();
-    let groups = alike_groups(operations, &inline);
-    if groups.is_empty() {
-        return (Vec::new(), Vec::new());
-    }
-
-    let mut groups: Vec<(Vec<String>, String)> = groups
+    let mut groups: Vec<(Vec<String>, String)> = alike_groups(operations, &inline)
         .into_iter()
         .filter_map(|group| {
             let name = shared_name(&group, &operation_of)?;
